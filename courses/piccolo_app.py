@@ -1,0 +1,11 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+APP_CONFIG = AppConfig(
+    app_name="courses",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations" / "courses"),
+    table_classes=[],
+    migration_dependencies=["year2026.piccolo_app"],
+    commands=[],
+)

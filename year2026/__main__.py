@@ -1,0 +1,3 @@
+from year2026.cli import main
+
+main()

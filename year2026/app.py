@@ -1,0 +1,67 @@
+"""The app factory: the composition root that wires the platform and the domains together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import ControllerRouterHandler
+
+from year2026 import __doc__ as platform_description
+from year2026.db import close_pool, open_pool
+from year2026.errors import EXCEPTION_HANDLERS
+from year2026.health import HealthController
+from year2026.observability import RequestContextMiddleware
+from year2026.openapi import ProblemResponsesPlugin
+from year2026.redis import open_redis
+from year2026.settings import Settings, get_settings
+
+API_VERSION = "0.1.0"
+
+
+def create_app(
+    settings: Settings | None = None,
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+) -> Litestar:
+    """The API for `settings`; `extra_route_handlers` lets tests mount probes beside it."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def connections(app: Litestar) -> AsyncIterator[None]:
+        engine = await open_pool(settings)
+        try:
+            redis = await open_redis(settings)
+        except BaseException:
+            await close_pool(engine)
+            raise
+        app.state.db = engine
+        app.state.redis = redis
+        try:
+            yield
+        finally:
+            await redis.aclose()
+            await close_pool(engine)
+
+    return Litestar(
+        route_handlers=[HealthController, *extra_route_handlers],
+        lifespan=[connections],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestContextMiddleware],
+        plugins=[ProblemResponsesPlugin()],
+        openapi_config=OpenAPIConfig(
+            title="year2026 API",
+            version=API_VERSION,
+            description=platform_description,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings}),
+        debug=False,
+        # logging is configured once per process by the CLI (JSON lines with the request id)
+        logging_config=None,
+    )

@@ -1,0 +1,119 @@
+"""The `year2026` command: serve, worker, migrate, demo, check."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import click
+
+from year2026.settings import Settings, SettingsError, describe, get_settings
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+def main() -> None:
+    """year2026: Kazakhstan's Year of Digitalization and AI platform."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (default: YEAR2026_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default: YEAR2026_PORT).")
+@click.option("--workers", type=int, default=1, show_default=True, help="API processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the HTTP API."""
+    import uvicorn
+
+    from year2026.observability import configure_logging
+
+    settings = _settings_or_exit()
+    configure_logging(settings)
+    uvicorn.run(
+        "year2026.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+
+
+@main.command()
+def worker() -> None:
+    """Run an arq worker (background jobs)."""
+    from year2026.observability import configure_logging
+    from year2026.worker import build_worker
+
+    settings = _settings_or_exit()
+    configure_logging(settings)
+    build_worker(settings).run()
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("piccolo_args", nargs=-1, type=click.UNPROCESSED)
+def migrate(piccolo_args: tuple[str, ...]) -> None:
+    """Apply all migrations; with ARGS, run `piccolo migrations ARGS` (`new events --auto`)."""
+    _settings_or_exit()
+    if piccolo_args:
+        command = [sys.executable, "-m", "piccolo.main", "migrations", *piccolo_args]
+        raise SystemExit(subprocess.call(command, env=os.environ))
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = asyncio.run(run_forwards("all"))
+    if not result.success:
+        raise click.ClickException(f"migrations failed: {result.message}")
+
+
+@main.command()
+def demo() -> None:
+    """Run everything on the embedded default: PostgreSQL, Redis, API, worker, demo data."""
+    from year2026.launcher import run_demo
+
+    raise SystemExit(run_demo(_settings_or_exit()))
+
+
+@main.command()
+def check() -> None:
+    """Print the settings in force (secrets masked) and whether PostgreSQL and Redis answer."""
+    settings = _settings_or_exit()
+    for name, value in describe(settings).items():
+        click.echo(f"{name:<28} {value}")
+    postgres_ok, redis_ok, heartbeat = asyncio.run(_probe(settings))
+    click.echo(f"{'PostgreSQL':<28} {'answers' if postgres_ok else 'NOT reachable'}")
+    click.echo(f"{'Redis':<28} {'answers' if redis_ok else 'NOT reachable'}")
+    click.echo(f"{'worker heartbeat':<28} {heartbeat or 'none in the last 3 minutes'}")
+    if not (postgres_ok and redis_ok):
+        raise SystemExit(1)
+
+
+async def _probe(settings: Settings) -> tuple[bool, bool, str | None]:
+    from year2026.db import build_engine, database_answers
+    from year2026.redis import open_redis, redis_answers
+    from year2026.worker import HEARTBEAT_KEY
+
+    engine = build_engine(settings)
+    postgres_ok = await database_answers(engine)
+    redis_ok = False
+    heartbeat = None
+    try:
+        async with asyncio.timeout(5):
+            redis = await open_redis(settings)
+        try:
+            redis_ok = await redis_answers(redis)
+            value = await redis.get(HEARTBEAT_KEY) if redis_ok else None
+            heartbeat = value.decode() if isinstance(value, bytes) else None
+        finally:
+            await redis.aclose()
+    except Exception:  # noqa: BLE001 - any failure to connect is what we report
+        redis_ok = False
+    return postgres_ok, redis_ok, heartbeat

@@ -1,0 +1,335 @@
+"""One error format for every 4xx and 5xx: RFC 9457 problem details, in the caller's language.
+
+Domain errors (`year2026.exceptions`) are mapped to HTTP here and only here. Two app-level handlers
+cover everything else: Litestar's HTTP exceptions (unknown routes, 405, oversized bodies, bad
+bodies and parameters) and any unexpected exception, which becomes a 500 that says nothing
+internal but carries the request id.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.types import ExceptionHandlersMap
+
+from year2026 import exceptions as domain
+from year2026.i18n import Language, Texts, negotiate, pick
+from year2026.observability import REQUEST_ID_HEADER, incoming_request_id, request_id_of
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+log = structlog.get_logger("year2026.errors")
+
+
+class FieldProblem(msgspec.Struct, frozen=True):
+    """One invalid part of the request."""
+
+    #: where: `body`, `query`, `path`, `header` or `cookie`
+    source: str
+    #: which field, as a dotted path (`body.starts_at`), or empty for the whole body
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """RFC 9457 problem details, with our `code`, `request_id` and field-level `errors`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    request_id: str
+    errors: list[FieldProblem] = msgspec.field(default_factory=list)
+    retry_after: int | None = None
+
+
+#: domain category → HTTP status
+DOMAIN_STATUS: dict[type[domain.DomainError], HTTPStatus] = {
+    domain.InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    domain.NotFound: HTTPStatus.NOT_FOUND,
+    domain.Conflict: HTTPStatus.CONFLICT,
+    domain.NotAuthenticated: HTTPStatus.UNAUTHORIZED,
+    domain.PermissionDenied: HTTPStatus.FORBIDDEN,
+    domain.TooManyRequests: HTTPStatus.TOO_MANY_REQUESTS,
+    domain.Unavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+}
+
+#: status → (code, title, detail) in three languages, for errors raised by the framework
+_STATUS_TEXTS: dict[int, tuple[str, Texts, Texts]] = {
+    400: (
+        "bad-request",
+        {Language.KK: "Қате сұрау", Language.RU: "Неверный запрос", Language.EN: "Bad request"},
+        {
+            Language.KK: "Сұрауды оқу мүмкін болмады: өрістерді тексеріңіз.",
+            Language.RU: "Запрос не удалось разобрать: проверьте поля.",
+            Language.EN: "The request could not be understood: check the fields listed.",
+        },
+    ),
+    401: (
+        "not-authenticated",
+        {
+            Language.KK: "Кіру қажет",
+            Language.RU: "Требуется вход",
+            Language.EN: "Authentication required",
+        },
+        {
+            Language.KK: "Жүйеге кіріңіз.",
+            Language.RU: "Войдите в систему.",
+            Language.EN: "Please sign in.",
+        },
+    ),
+    403: (
+        "permission-denied",
+        {Language.KK: "Рұқсат жоқ", Language.RU: "Доступ запрещён", Language.EN: "Forbidden"},
+        {
+            Language.KK: "Бұл әрекетке құқығыңыз жоқ.",
+            Language.RU: "У вас нет прав на это действие.",
+            Language.EN: "You are not allowed to do this.",
+        },
+    ),
+    404: (
+        "not-found",
+        {Language.KK: "Табылмады", Language.RU: "Не найдено", Language.EN: "Not found"},
+        {
+            Language.KK: "Бұл мекенжайда ештеңе жоқ.",
+            Language.RU: "По этому адресу ничего нет.",
+            Language.EN: "There is nothing at this address.",
+        },
+    ),
+    405: (
+        "method-not-allowed",
+        {
+            Language.KK: "Әдіске рұқсат жоқ",
+            Language.RU: "Метод не разрешён",
+            Language.EN: "Method not allowed",
+        },
+        {
+            Language.KK: "Бұл мекенжай мұндай сұрауды қабылдамайды.",
+            Language.RU: "Этот адрес не принимает такой запрос.",
+            Language.EN: "This address does not accept this method.",
+        },
+    ),
+    409: (
+        "conflict",
+        {Language.KK: "Қайшылық", Language.RU: "Конфликт", Language.EN: "Conflict"},
+        {
+            Language.KK: "Сұрау ағымдағы күйге қайшы келеді.",
+            Language.RU: "Запрос противоречит текущему состоянию.",
+            Language.EN: "The request conflicts with the current state.",
+        },
+    ),
+    413: (
+        "payload-too-large",
+        {
+            Language.KK: "Сұрау тым үлкен",
+            Language.RU: "Слишком большой запрос",
+            Language.EN: "Payload too large",
+        },
+        {
+            Language.KK: "Сұрау денесі рұқсат етілген көлемнен асады.",
+            Language.RU: "Тело запроса превышает допустимый размер.",
+            Language.EN: "The request body is larger than allowed.",
+        },
+    ),
+    415: (
+        "unsupported-media-type",
+        {
+            Language.KK: "Қолдау көрсетілмейтін түр",
+            Language.RU: "Неподдерживаемый тип",
+            Language.EN: "Unsupported media type",
+        },
+        {
+            Language.KK: "Сұрау денесін JSON түрінде жіберіңіз.",
+            Language.RU: "Отправьте тело запроса в формате JSON.",
+            Language.EN: "Send the request body as JSON.",
+        },
+    ),
+    422: (
+        "invalid-input",
+        {
+            Language.KK: "Деректер қабылданбады",
+            Language.RU: "Данные не приняты",
+            Language.EN: "Unprocessable content",
+        },
+        {
+            Language.KK: "Деректер ережелерге сәйкес келмейді.",
+            Language.RU: "Данные не соответствуют правилам.",
+            Language.EN: "The data breaks a rule.",
+        },
+    ),
+    429: (
+        "too-many-requests",
+        {
+            Language.KK: "Сұраулар тым көп",
+            Language.RU: "Слишком много запросов",
+            Language.EN: "Too many requests",
+        },
+        {
+            Language.KK: "Біраз күтіп, қайталап көріңіз.",
+            Language.RU: "Подождите и повторите попытку.",
+            Language.EN: "Please wait and try again.",
+        },
+    ),
+    500: (
+        "internal-error",
+        {
+            Language.KK: "Ішкі қате",
+            Language.RU: "Внутренняя ошибка",
+            Language.EN: "Internal server error",
+        },
+        {
+            Language.KK: "Бізде бірдеңе дұрыс болмады. Сұрау нөмірін қолдау қызметіне айтыңыз.",
+            Language.RU: "У нас что-то пошло не так. Сообщите номер запроса в поддержку.",
+            Language.EN: "Something went wrong on our side. Quote the request id to support.",
+        },
+    ),
+    503: (
+        "unavailable",
+        {
+            Language.KK: "Қызмет қолжетімсіз",
+            Language.RU: "Сервис недоступен",
+            Language.EN: "Service unavailable",
+        },
+        {
+            Language.KK: "Қызмет уақытша қолжетімсіз.",
+            Language.RU: "Сервис временно недоступен.",
+            Language.EN: "The service is temporarily unavailable.",
+        },
+    ),
+}
+
+
+def status_texts(status: int) -> tuple[str, Texts, Texts]:
+    if status in _STATUS_TEXTS:
+        return _STATUS_TEXTS[status]
+    phrase = HTTPStatus(status).phrase
+    slug = phrase.lower().replace(" ", "-")
+    texts = dict.fromkeys(Language, phrase)
+    return slug, texts, texts
+
+
+def language_of(request: Request[Any, Any, Any]) -> Language:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    *,
+    code: str | None = None,
+    detail: str | None = None,
+    detail_texts: Texts | None = None,
+    errors: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+    retry_after: int | None = None,
+    **params: object,
+) -> Response[Problem]:
+    """A problem+json response; also used by handlers that answer an error themselves."""
+    language = language_of(request)
+    if detail_texts is not None:
+        detail = pick(detail_texts, language).format(**params)
+    default_code, titles, details = status_texts(status)
+    # middleware does not run for unmatched routes, so the id may not be set yet
+    request_id = request_id_of(request.scope) or incoming_request_id(request.scope)
+    body = Problem(
+        type="about:blank" if code is None else f"/problems/{code}",
+        title=pick(titles, language),
+        status=status,
+        detail=detail if detail is not None else pick(details, language),
+        code=code or default_code,
+        request_id=request_id,
+        errors=errors or [],
+        retry_after=retry_after,
+    )
+    all_headers = {
+        REQUEST_ID_HEADER: request_id,
+        "Content-Language": language.value,
+        **(headers or {}),
+    }
+    if retry_after is not None:
+        all_headers["Retry-After"] = str(retry_after)
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=all_headers)
+
+
+def _field_problems(error: HTTPException) -> list[FieldProblem]:
+    """What exactly was wrong with the request, from Litestar's validation details."""
+    problems: list[FieldProblem] = []
+    extra = error.extra if isinstance(error.extra, list) else []
+    for item in extra:
+        if not isinstance(item, dict):
+            continue
+        source = item.get("source") or "body"
+        key = str(item.get("key") or "")
+        problems.append(
+            FieldProblem(
+                source=str(getattr(source, "value", source)),
+                field="" if key == "data" else key,  # "data" is our handlers' name for the body
+                message=str(item.get("message", "")),
+            )
+        )
+    if not problems and error.detail and error.detail != HTTPStatus(error.status_code).phrase:
+        # e.g. msgspec's "JSON is malformed: ..." for a body that is not JSON at all
+        problems.append(FieldProblem(source="body", field="", message=str(error.detail)))
+    return problems
+
+
+def handle_http_exception(
+    request: Request[Any, Any, Any], error: HTTPException
+) -> Response[Problem]:
+    status = error.status_code
+    if status >= 500:
+        return handle_unexpected(request, error)
+    headers = {
+        name: value for name, value in (error.headers or {}).items() if name.lower() == "allow"
+    }
+    errors = _field_problems(error) if status == HTTPStatus.BAD_REQUEST else None
+    return problem_response(request, status, errors=errors, headers=headers)
+
+
+def handle_domain_error(
+    request: Request[Any, Any, Any], error: domain.DomainError
+) -> Response[Problem]:
+    status = next(
+        (code for kind, code in DOMAIN_STATUS.items() if isinstance(error, kind)),
+        HTTPStatus.BAD_REQUEST,
+    )
+    retry_after = error.retry_after if isinstance(error, domain.TooManyRequests) else None
+    return problem_response(
+        request,
+        status,
+        code=error.code,
+        detail=error.message(language_of(request)),
+        retry_after=retry_after,
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.error(
+        "unhandled error",
+        method=request.method,
+        path=request.url.path,
+        request_id=request_id_of(request.scope),
+        exc_info=error,
+    )
+    return problem_response(request, HTTPStatus.INTERNAL_SERVER_ERROR)
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    domain.DomainError: handle_domain_error,
+    HTTPException: handle_http_exception,
+    Exception: handle_unexpected,
+}
+
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_MEDIA_TYPE",
+    "FieldProblem",
+    "Problem",
+    "problem_response",
+]

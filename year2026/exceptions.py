@@ -1,0 +1,79 @@
+"""Domain errors: plain exceptions the services raise, with no knowledge of HTTP.
+
+Each concrete error has a stable `code` (a slug clients can branch on) and its message in kk/ru/en.
+`year2026.errors` maps the categories below to HTTP status codes, in one place.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from year2026.i18n import Language, Texts, pick
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain-error"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Сұрауды орындау мүмкін емес.",
+        Language.RU: "Запрос не может быть выполнен.",
+        Language.EN: "The request cannot be carried out.",
+    }
+
+    def __init__(self, **params: object) -> None:
+        super().__init__(self.code)
+        #: values the messages are formatted with, and that are shown to the client
+        self.params = params
+
+    def message(self, language: Language) -> str:
+        return pick(self.messages, language).format(**self.params)
+
+
+class InvalidInput(DomainError):
+    """The request is well-formed but breaks a rule (a date range backwards, a full cohort…)."""
+
+    code = "invalid-input"
+
+
+class NotFound(DomainError):
+    """Nothing the caller may see exists under this name (also used to hide what they may not)."""
+
+    code = "not-found"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Сұралған нысан табылмады.",
+        Language.RU: "Запрошенный объект не найден.",
+        Language.EN: "The requested item was not found.",
+    }
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a duplicate, a stale version)."""
+
+    code = "conflict"
+
+
+class NotAuthenticated(DomainError):
+    """No valid credentials came with the request."""
+
+    code = "not-authenticated"
+
+
+class PermissionDenied(DomainError):
+    """The caller is known but may not do this."""
+
+    code = "permission-denied"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was reached; `retry_after` seconds until the next attempt may succeed."""
+
+    code = "too-many-requests"
+
+    def __init__(self, retry_after: int, **params: object) -> None:
+        super().__init__(**params)
+        self.retry_after = max(1, retry_after)
+
+
+class Unavailable(DomainError):
+    """Something the request needs (the database, Redis, a provider) does not answer now."""
+
+    code = "unavailable"

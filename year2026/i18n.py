@@ -1,0 +1,47 @@
+"""The three languages people read: Kazakh, Russian, English; and choosing one for a request."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+
+class Language(enum.StrEnum):
+    KK = "kk"
+    RU = "ru"
+    EN = "en"
+
+
+#: Kazakh first: the state language, and the fallback when nothing else matches.
+DEFAULT_LANGUAGE = Language.KK
+
+Texts = Mapping[Language, str]
+
+
+def negotiate(accept_language: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:
+    """The best of kk/ru/en for an `Accept-Language` header (RFC 9110 quality values)."""
+    if not accept_language:
+        return default
+    ranked: list[tuple[float, int, Language]] = []
+    for position, item in enumerate(accept_language.split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().split("-", 1)[0]
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if primary in Language._value2member_map_ and quality > 0:
+            ranked.append((-quality, position, Language(primary)))
+    return min(ranked)[2] if ranked else default
+
+
+def pick(texts: Texts, language: Language) -> str:
+    """The text in `language`, falling back to Kazakh, then Russian, then English."""
+    for candidate in (language, Language.KK, Language.RU, Language.EN):
+        if texts.get(candidate):
+            return texts[candidate]
+    return ""

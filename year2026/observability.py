@@ -1,0 +1,120 @@
+"""Structured JSON logs and the request id that ties a request's log lines and errors together."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+
+import structlog
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from year2026.settings import Settings
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_KEY = "year2026.request_id"
+# A caller's id is kept only if it is short and plain, so it cannot inject anything into logs.
+_ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+access_log = structlog.get_logger("year2026.access")
+
+
+def configure_logging(settings: Settings) -> None:
+    """JSON lines on stderr (or readable lines for a person), for ours and for libraries' logs."""
+    renderer: structlog.typing.Processor = (
+        structlog.processors.JSONRenderer()
+        if settings.log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(settings.log_level.upper())
+    # uvicorn's own access lines would duplicate ours, without the request id
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error", "arq"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+
+
+def request_id_of(scope: Scope) -> str | None:
+    state = scope.get("state") or {}
+    value = state.get(_REQUEST_ID_KEY)
+    return value if isinstance(value, str) else None
+
+
+def incoming_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            if _ACCEPTABLE_REQUEST_ID.fullmatch(text):
+                return text
+            break
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (the caller's `X-Request-ID` or a new one), returns it, and logs
+    one access line per request. Pure ASGI so that it costs little on every request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        request_id = incoming_request_id(scope)
+        scope.setdefault("state", {})[_REQUEST_ID_KEY] = request_id
+        started = time.perf_counter()
+        status: dict[str, int] = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                headers = MutableScopeHeaders.from_message(message)
+                if REQUEST_ID_HEADER not in headers:
+                    headers[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                access_log.info(
+                    "request",
+                    method=scope.get("method"),
+                    path=scope.get("path"),
+                    status=status["code"],
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
+
+
+def remember_request_id(scope: Scope, request_id: str) -> None:
+    scope.setdefault("state", {})[_REQUEST_ID_KEY] = request_id

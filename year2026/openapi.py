@@ -1,0 +1,70 @@
+"""The OpenAPI schema tells the whole truth about errors, so clients and schemathesis can trust it.
+
+Every operation documents the problem responses it can give: 500 always; 400 when it reads
+parameters or a body; 413 with a body; 404 with path parameters; 401/403 when guarded; plus the
+domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.plugins import ReceiveRoutePlugin
+from litestar.routes import BaseRoute, HTTPRoute
+
+from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
+from year2026.exceptions import DomainError
+
+#: handler parameters that are not read from the request's parameters or body
+_NOT_FROM_REQUEST = frozenset({"request", "state", "scope", "headers", "cookies", "db", "redis"})
+
+
+def problem_spec(status: int) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=Problem,
+        description=f"{HTTPStatus(status).phrase} (RFC 9457 problem details)",
+        media_type=PROBLEM_MEDIA_TYPE,
+        generate_examples=False,
+    )
+
+
+def declared_errors(handler: HTTPRouteHandler) -> list[type[DomainError]]:
+    errors: list[type[DomainError]] = list(handler.opt.get("errors", ()))
+    return errors
+
+
+def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
+    statuses = {500}
+    parameters = set(handler.parsed_fn_signature.parameters) - _NOT_FROM_REQUEST
+    if parameters:
+        statuses.add(400)
+    if "data" in parameters:
+        statuses.add(413)
+    if path_parameters:
+        statuses.update({400, 404})
+    if handler.guards:
+        statuses.update({401, 403})
+    for error in declared_errors(handler):
+        statuses.update(code for kind, code in DOMAIN_STATUS.items() if issubclass(error, kind))
+    for http_error in handler.raises or ():
+        statuses.add(int(http_error.status_code))
+    return statuses
+
+
+class ProblemResponsesPlugin(ReceiveRoutePlugin):
+    """Adds the problem responses to each operation as its route is registered."""
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if not isinstance(route, HTTPRoute):
+            return
+        for handler in route.route_handlers:
+            documented: dict[int, ResponseSpec] = {
+                status: problem_spec(status)
+                for status in error_statuses(handler, bool(route.path_parameters))
+            }
+            documented.update(handler.responses or {})
+            handler.responses = documented
+            # Litestar would document `raises` with its own error body; ours above replaces it
+            handler.raises = []

@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+APP_CONFIG = AppConfig(
+    app_name="year2026",
+    migrations_folder_path=str(REPO_ROOT / "migrations" / "year2026"),
+    table_classes=[],
+    migration_dependencies=[],
+    commands=[],
+)
