@@ -36,6 +36,14 @@ ENVIRONMENT: dict[str, str] = {
     "MAX_BODY_BYTES": "largest request body accepted, in bytes (default 1 MiB)",
     "DB_POOL_MIN": "PostgreSQL connections opened at start per process (default 0: on demand)",
     "DB_POOL_MAX": "PostgreSQL connections at most per process (default 10)",
+    "JWT_KEYS": "private signing keys, a JWKS JSON document of EC P-256 keys with `kid`s; the "
+    "first signs, the rest stay published; unset: generated into `<data dir>/keys/jwks.json`",
+    "ACCESS_TOKEN_MINUTES": "lifetime of an access token (default 15)",
+    "REFRESH_TOKEN_DAYS": "lifetime of a refresh token family without use (default 30)",
+    "OIDC_ISSUER": "OpenID provider's issuer URL (e.g. the eGov IdP); unset: OIDC sign-in off",
+    "OIDC_CLIENT_ID": "our client id at that provider",
+    "OIDC_CLIENT_SECRET": "our client secret at that provider",
+    "OIDC_SCOPES": "scopes asked for (default `openid email profile`)",
 }
 
 
@@ -51,12 +59,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     max_body_bytes: int = 1024 * 1024
     db_pool_min: int = 0
     db_pool_max: int = 10
+    jwt_keys: str = ""
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
             raise msgspec.ValidationError(f"{PREFIX}PORT must be a TCP port, got {self.port}")
         if self.db_pool_min < 0 or self.db_pool_max < max(1, self.db_pool_min):
             raise msgspec.ValidationError(f"{PREFIX}DB_POOL_MIN/MAX are inconsistent")
+        if not 1 <= self.access_token_minutes <= 24 * 60 or self.refresh_token_days < 1:
+            raise msgspec.ValidationError("token lifetimes must be positive (access at most a day)")
+        if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
+            raise msgspec.ValidationError(f"{PREFIX}OIDC_ISSUER needs OIDC_CLIENT_ID and _SECRET")
 
     @property
     def data_path(self) -> Path:
@@ -82,6 +101,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         if self.redis_url:
             return self.redis_url
         return f"unix://{embedded.redis_socket_path(self.data_path)}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
 
     @property
     def effective_public_url(self) -> str:
@@ -115,7 +138,7 @@ def get_settings() -> Settings:
     return load_settings()
 
 
-SECRET_FIELDS: frozenset[str] = frozenset()
+SECRET_FIELDS: frozenset[str] = frozenset({"jwt_keys", "oidc_client_secret"})
 
 
 def mask_url(url: str) -> str:
