@@ -9,7 +9,7 @@ the migrations once, and each test starts from empty tables and an empty Redis d
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -19,14 +19,17 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.support.smtp import MailCatcher, running_smtp_server
+from tests.support.state import reset_state
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, get_settings
+from year2026.worker import build_worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
-class TestServers:
+class ServerSet:
     """Where this session's PostgreSQL and Redis are, and the environment that points at them."""
 
     database_url: str  # the session's own database
@@ -67,7 +70,7 @@ async def _recreate_database(admin_url: str, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def test_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServers]:
+def test_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerSet]:
     data_dir = tmp_path_factory.mktemp("year2026")
     external_db = os.environ.get("YEAR2026_TEST_DATABASE_URL")
     external_redis = os.environ.get("YEAR2026_TEST_REDIS_URL")
@@ -90,7 +93,7 @@ def test_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServe
             redis = EmbeddedRedis(data_dir, persistent=False)
             redis.start()
             redis_url = redis.url
-        yield TestServers(
+        yield ServerSet(
             database_url=_with_database(admin_url, f"year2026_test_{os.getpid()}"),
             admin_url=admin_url,
             redis_url=_with_redis_db(redis_url, 1) if external_redis else redis_url,
@@ -105,7 +108,7 @@ def test_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestServe
 
 
 @pytest.fixture(scope="session")
-async def settings(test_servers: TestServers) -> AsyncIterator[Settings]:
+async def settings(test_servers: ServerSet) -> AsyncIterator[Settings]:
     """The session's settings, with a freshly created and migrated database."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
@@ -126,29 +129,11 @@ async def settings(test_servers: TestServers) -> AsyncIterator[Settings]:
         await connection.close()
 
 
-async def _table_names() -> list[str]:
-    from piccolo.conf.apps import Finder
-
-    tables = Finder().get_table_classes()
-    return [table._meta.tablename for table in tables]
-
-
 @pytest.fixture
 async def clean_state(settings: Settings) -> Settings:
     """Empty tables and an empty Redis database before the test (left as they are after it, for
     a failing test to be looked at)."""
-    from year2026.db import get_engine
-    from year2026.redis import open_redis
-
-    names = await _table_names()
-    if names:
-        quoted = ", ".join(f'"{name}"' for name in names)
-        await get_engine().run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    redis = await open_redis(settings)
-    try:
-        await redis.flushdb()
-    finally:
-        await redis.aclose()
+    await reset_state(settings)
     return settings
 
 
@@ -163,3 +148,25 @@ async def app(clean_state: Settings) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[MailCatcher]:
+    """A real SMTP server on loopback; `smtp_server.received` holds the parsed messages."""
+    with running_smtp_server() as catcher:
+        yield catcher
+
+
+@pytest.fixture
+def run_jobs(clean_state: Settings) -> Callable[[], Awaitable[int]]:
+    """Runs an in-process arq worker over what is queued now, until the queue is empty."""
+
+    async def run() -> int:
+        worker = build_worker(clean_state, burst=True, handle_signals=False, poll_delay=0.01)
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+        return worker.jobs_complete
+
+    return run

@@ -1,0 +1,39 @@
+# The two commands of the README, and what they need. Everything is installed from the project's
+# own files: uv (pinned) into .tools/, the locked Python packages into .venv/, the npm test tools
+# from package-lock.json into node_modules/.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: demo test lint install
+
+## make demo: the whole platform on embedded PostgreSQL and Redis (Ctrl-C stops it)
+demo: $(VENV)/.synced
+	$(VENV)/bin/year2026 demo
+
+## make test: linters, the type checker and the whole test suite
+test: lint node_modules/.package-lock.json
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+install: $(VENV)/.synced node_modules/.package-lock.json
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error

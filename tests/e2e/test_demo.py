@@ -1,0 +1,164 @@
+"""The README's first command, run as a person would: start, use over HTTP, Ctrl-C, run again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import redis
+
+from tests.support.server import REPO_ROOT, free_port
+from year2026.embedded import postgres_socket_dir, redis_socket_path
+from year2026.worker import HEARTBEAT_KEY
+
+pytestmark = pytest.mark.e2e
+
+README_DEMO_COMMAND = ["make", "demo"]
+START_TIMEOUT = 180  # the first run creates the cluster
+
+
+def _readme_commands() -> list[str]:
+    """The lines of the README's first code block (after its language tag)."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    return readme.split("```", 2)[1].strip().splitlines()[1:]
+
+
+def test_readme_opens_with_demo_then_test() -> None:
+    assert _readme_commands() == ["make demo", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci_script = (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+    assert _readme_commands()[1] in ci_script
+
+
+def _leftover_processes(session_id: int, data_dir: Path) -> list[str]:
+    """Processes still in the demo's session (`make` and all it started), or using its data folder
+    (pg_ctl starts PostgreSQL in a session of its own)."""
+    left = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        alive = fields[0] != "Z"
+        if alive and (int(fields[3]) == session_id or str(data_dir) in cmdline):
+            left.append(f"{entry.name}: {cmdline}")
+    return left
+
+
+@contextmanager
+def running_demo(data_dir: Path, port: int) -> Iterator[tuple[str, list[str]]]:
+    """`make demo` in its own session; yields the base URL and the lines printed so far."""
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("YEAR2026_")
+    }
+    environment |= {"YEAR2026_DATA_DIR": str(data_dir), "YEAR2026_PORT": str(port)}
+    process = subprocess.Popen(
+        README_DEMO_COMMAND,
+        cwd=REPO_ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # like a terminal: Ctrl-C goes to the whole foreground group
+    )
+    lines: list[str] = []
+    reader = threading.Thread(
+        target=lambda: lines.extend(line.decode(errors="replace") for line in process.stdout or []),
+        daemon=True,
+    )
+    reader.start()
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not any("year2026 is running" in line for line in lines):
+            assert process.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        yield base_url, lines
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+        reader.join(timeout=5)
+        time.sleep(0.5)  # let the kernel reap the last children
+        left = _leftover_processes(process.pid, data_dir)
+        assert left == [], f"left running after Ctrl-C: {left}\n{''.join(lines)}"
+
+
+async def _mark_database(data_dir: Path) -> None:
+    connection = await asyncpg.connect(
+        host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
+    )
+    try:
+        await connection.execute("CREATE TABLE e2e_marker (note text)")
+        await connection.execute("INSERT INTO e2e_marker VALUES ('kept across runs')")
+    finally:
+        await connection.close()
+
+
+async def _read_mark(data_dir: Path) -> str:
+    connection = await asyncpg.connect(
+        host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
+    )
+    try:
+        return str(await connection.fetchval("SELECT note FROM e2e_marker"))
+    finally:
+        await connection.close()
+
+
+def _worker_heartbeat(data_dir: Path) -> bytes | None:
+    client = redis.Redis(unix_socket_path=str(redis_socket_path(data_dir)))
+    try:
+        deadline = time.monotonic() + 30
+        while (value := client.get(HEARTBEAT_KEY)) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return value  # type: ignore[no-any-return]
+    finally:
+        client.close()
+
+
+def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    port = free_port()
+    with running_demo(data_dir, port) as (base_url, lines):
+        printed = "".join(lines)
+        for path in ("/schema", "/healthz", "/readyz"):
+            assert f"{base_url}{path}" in printed
+        ready = httpx.get(f"{base_url}/readyz", timeout=10)
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ready", "postgres": "ok", "redis": "ok"}
+        schema = httpx.get(f"{base_url}/schema/openapi.json", timeout=10)
+        assert schema.json()["info"]["title"] == "year2026 API"
+        missing = httpx.get(f"{base_url}/nowhere", timeout=10)
+        assert missing.headers["content-type"] == "application/problem+json"
+        asyncio.run(_mark_database(data_dir))
+        # the worker is up: it records a heartbeat in Redis as it starts
+        assert _worker_heartbeat(data_dir) is not None
+
+    # nothing listens any more
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{base_url}/healthz", timeout=2)
+
+    with running_demo(data_dir, port) as (base_url, _):
+        assert httpx.get(f"{base_url}/readyz", timeout=10).status_code == 200
+        assert asyncio.run(_read_mark(data_dir)) == "kept across runs"
