@@ -1,0 +1,1 @@
+"""Sign-in for people: signing keys and access tokens."""
