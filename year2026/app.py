@@ -7,16 +7,22 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from year2026 import __doc__ as platform_description
+from year2026.auth.guards import provide_principal
+from year2026.auth.keys import load_signing_keys
 from year2026.db import close_pool, open_pool
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
-from year2026.openapi import ProblemResponsesPlugin
+from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin
+from year2026.people.controllers import AuthController, JwksController, MeController
+from year2026.people.sessions import TokenIssuer
 from year2026.redis import open_redis
 from year2026.settings import Settings, get_settings
 
@@ -32,6 +38,7 @@ def create_app(
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
+        app.state.token_issuer = TokenIssuer(load_signing_keys(settings), settings)
         engine = await open_pool(settings)
         try:
             redis = await open_redis(settings)
@@ -47,7 +54,14 @@ def create_app(
             await close_pool(engine)
 
     return Litestar(
-        route_handlers=[HealthController, *extra_route_handlers],
+        route_handlers=[
+            HealthController,
+            JwksController,
+            AuthController,
+            MeController,
+            *extra_route_handlers,
+        ],
+        dependencies={"principal": Provide(provide_principal)},
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
@@ -57,6 +71,16 @@ def create_app(
             version=API_VERSION,
             description=platform_description,
             path="/schema",
+            components=Components(
+                security_schemes={
+                    BEARER_SCHEME: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="JWT",
+                        description="An access token from /auth/sign-in or /auth/refresh",
+                    )
+                }
+            ),
             render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
         ),
         request_max_body_size=settings.max_body_bytes,

@@ -55,22 +55,37 @@ class NotAuthenticated(DomainError):
     """No valid credentials came with the request."""
 
     code = "not-authenticated"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Жүйеге кіріңіз.",
+        Language.RU: "Войдите в систему.",
+        Language.EN: "Please sign in.",
+    }
 
 
 class PermissionDenied(DomainError):
     """The caller is known but may not do this."""
 
     code = "permission-denied"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Бұл әрекетке құқығыңыз жоқ.",
+        Language.RU: "У вас нет прав на это действие.",
+        Language.EN: "You are not allowed to do this.",
+    }
 
 
 class TooManyRequests(DomainError):
     """A rate limit was reached; `retry_after` seconds until the next attempt may succeed."""
 
     code = "too-many-requests"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Сұраулар тым көп. {retry_after} секундтан кейін қайталаңыз.",
+        Language.RU: "Слишком много запросов. Повторите через {retry_after} с.",
+        Language.EN: "Too many requests. Try again in {retry_after} seconds.",
+    }
 
     def __init__(self, retry_after: int, **params: object) -> None:
-        super().__init__(**params)
         self.retry_after = max(1, retry_after)
+        super().__init__(retry_after=self.retry_after, **params)
 
 
 class Unavailable(DomainError):

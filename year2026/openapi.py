@@ -18,7 +18,8 @@ from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
 from year2026.exceptions import DomainError
 
 #: handler parameters that are not read from the request's parameters or body
-_NOT_FROM_REQUEST = frozenset({"request", "state", "scope", "headers", "cookies", "db", "redis"})
+_NOT_FROM_REQUEST = frozenset({"request", "state", "scope", "headers", "cookies", "principal"})
+BEARER_SCHEME = "bearer"
 
 
 def problem_spec(status: int) -> ResponseSpec:
@@ -46,6 +47,8 @@ def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]
         statuses.update({400, 404})
     if handler.guards:
         statuses.update({401, 403})
+    if "principal" in handler.parsed_fn_signature.parameters:
+        statuses.add(401)
     for error in declared_errors(handler):
         statuses.update(code for kind, code in DOMAIN_STATUS.items() if issubclass(error, kind))
     for http_error in handler.raises or ():
@@ -66,5 +69,7 @@ class ProblemResponsesPlugin(ReceiveRoutePlugin):
             }
             documented.update(handler.responses or {})
             handler.responses = documented
+            if 401 in documented and not handler.security:
+                handler.security = [{BEARER_SCHEME: []}]
             # Litestar would document `raises` with its own error body; ours above replaces it
             handler.raises = []

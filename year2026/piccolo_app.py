@@ -2,12 +2,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from year2026.people.tables import ALL_TABLES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 APP_CONFIG = AppConfig(
     app_name="year2026",
     migrations_folder_path=str(REPO_ROOT / "migrations" / "year2026"),
-    table_classes=[],
+    table_classes=ALL_TABLES,
     migration_dependencies=[],
     commands=[],
 )

@@ -44,6 +44,9 @@ ENVIRONMENT: dict[str, str] = {
     "OIDC_CLIENT_ID": "our client id at that provider",
     "OIDC_CLIENT_SECRET": "our client secret at that provider",
     "OIDC_SCOPES": "scopes asked for (default `openid email profile`)",
+    "AUTH_RATE_PER_ADDRESS": "sign-up/sign-in/refresh attempts per client address a minute (30)",
+    "AUTH_RATE_PER_ACCOUNT": "sign-in/refresh attempts per account in 15 minutes (10)",
+    "TRUSTED_PROXIES": "addresses of reverse proxies whose X-Forwarded-For is believed (none)",
 }
 
 
@@ -66,6 +69,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_scopes: str = "openid email profile"
+    auth_rate_per_address: int = 30
+    auth_rate_per_account: int = 10
+    trusted_proxies: str = ""
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:

@@ -27,7 +27,7 @@ async def hash_password(password: str) -> str:
 
 async def verify_password(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches; with no stored hash it still spends the same time."""
-    target = stored_hash or await asyncio.to_thread(_decoy_hash)
+    target = stored_hash if stored_hash is not None else _decoy_hash()
     try:
         await asyncio.to_thread(_hasher.verify, target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -1,0 +1,1 @@
+"""People, organizations and roles: the one person record every domain builds on."""

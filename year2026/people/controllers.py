@@ -1,0 +1,172 @@
+"""HTTP for sign-in and a person's own data: parse, call one service, return a record."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from year2026.auth.errors import InvalidAccessToken
+from year2026.auth.guards import Principal, requires_signed_in
+from year2026.people import accounts, sessions, signin
+from year2026.people.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    PersonNotFound,
+    SessionEnded,
+    WeakPassword,
+)
+from year2026.people.records import Profile, SessionInfo, TokenPair
+from year2026.people.schemas import Jwks, ProfileUpdate, RefreshRequest, SignIn, SignUp
+from year2026.ratelimit import RateLimited
+from year2026.settings import Settings
+
+
+def client_address(request: Request[Any, Any, Any], settings: Settings) -> str:
+    """The caller's address; X-Forwarded-For is believed only from a configured proxy."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = {entry.strip() for entry in settings.trusted_proxies.split(",") if entry.strip()}
+    forwarded = request.headers.get("x-forwarded-for")
+    if peer in trusted and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            return peer
+    return peer
+
+
+def _user_agent(request: Request[Any, Any, Any]) -> str:
+    return request.headers.get("user-agent", "")[:200]
+
+
+class AuthController(Controller):
+    path = "/auth"
+    tags = ["sign-in"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @post(
+        "/sign-up",
+        summary="Create an account with email and password, and sign in",
+        opt={"errors": [EmailTaken, WeakPassword, RateLimited]},
+    )
+    async def sign_up(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[SignUp]
+    ) -> TokenPair:
+        _, pair = await signin.sign_up(
+            state.token_issuer,
+            state.redis,
+            email=data.email,
+            password=data.password,
+            display_name=data.display_name,
+            preferred_language=data.preferred_language,
+            region=data.region,
+            address=client_address(request, state.settings),
+            user_agent=_user_agent(request),
+        )
+        return pair
+
+    @post(
+        "/sign-in",
+        summary="Sign in with email and password",
+        status_code=HTTP_200_OK,
+        opt={"errors": [InvalidCredentials, RateLimited]},
+    )
+    async def sign_in(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[SignIn]
+    ) -> TokenPair:
+        return await signin.sign_in(
+            state.token_issuer,
+            state.redis,
+            email=data.email,
+            password=data.password,
+            address=client_address(request, state.settings),
+            user_agent=_user_agent(request),
+        )
+
+    @post(
+        "/refresh",
+        summary="Trade a refresh token for a new pair (the old one is spent)",
+        status_code=HTTP_200_OK,
+        opt={"errors": [SessionEnded, RateLimited]},
+    )
+    async def refresh(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[RefreshRequest]
+    ) -> TokenPair:
+        return await signin.refresh(
+            state.token_issuer,
+            state.redis,
+            refresh_token=data.refresh_token,
+            address=client_address(request, state.settings),
+            user_agent=_user_agent(request),
+        )
+
+    @post("/sign-out", summary="End the session of this refresh token", status_code=204)
+    async def sign_out(self, data: JSONBody[RefreshRequest]) -> None:
+        await sessions.end_session(data.refresh_token)
+
+    @post(
+        "/sign-out-everywhere",
+        summary="End every session of the signed-in person, access tokens included",
+        status_code=HTTP_204_NO_CONTENT,
+        guards=[requires_signed_in],
+        opt={"errors": [InvalidAccessToken]},
+    )
+    async def sign_out_everywhere(self, state: State, principal: Principal) -> None:
+        await sessions.end_all_sessions(state.token_issuer, state.redis, principal.person_id)
+
+
+class MeController(Controller):
+    path = "/me"
+    tags = ["me"]  # noqa: RUF012
+    guards = [requires_signed_in]  # noqa: RUF012
+
+    @get("/", summary="My profile, roles and organizations", opt={"errors": [PersonNotFound]})
+    async def show(self, principal: Principal) -> Profile:
+        return await accounts.profile(principal.person_id)
+
+    @patch("/", summary="Change my profile", opt={"errors": [PersonNotFound]})
+    async def update(self, principal: Principal, data: JSONBody[ProfileUpdate]) -> Profile:
+        changes = {
+            name: getattr(data, name)
+            for name in data.__struct_fields__
+            if getattr(data, name) is not msgspec.UNSET
+        }
+        return await accounts.update_profile(principal.person_id, changes)
+
+    @get("/sessions", summary="My live sign-in sessions")
+    async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
+        return await sessions.list_sessions(principal.person_id)
+
+    @get(
+        "/export",
+        summary="Everything held about me, as JSON",
+        opt={"errors": [PersonNotFound]},
+    )
+    async def export(self, principal: Principal) -> dict[str, Any]:
+        return await accounts.export_person(principal.person_id)
+
+    @delete(
+        "/",
+        summary="Erase my personal data and end all my sessions",
+        opt={"errors": [PersonNotFound]},
+    )
+    async def erase(self, state: State, principal: Principal) -> None:
+        await accounts.erase_person(principal.person_id)
+        await sessions.mark_access_tokens_revoked(state.settings, state.redis, principal.person_id)
+
+
+class JwksController(Controller):
+    tags = ["sign-in"]  # noqa: RUF012
+
+    @get(
+        "/.well-known/jwks.json",
+        summary="Public keys that verify our access tokens",
+        cache=300,
+    )
+    async def jwks(self, state: State) -> Jwks:
+        return Jwks(keys=state.token_issuer.keys.public_jwks()["keys"])

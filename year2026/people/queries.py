@@ -1,0 +1,62 @@
+"""Reusable reads about people, organizations and roles."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from piccolo.query import WhereRaw
+
+from year2026.people.enums import Role
+from year2026.people.tables import Membership, Organization, Person, RoleGrant
+
+
+async def person_row_by_email(email: str) -> dict[str, Any] | None:
+    """The live (not erased) person with this email, compared case-insensitively."""
+    row: dict[str, Any] | None = (
+        await Person.select()
+        .where(WhereRaw("lower(email) = lower({})", email), Person.erased_at.is_null())
+        .first()
+    )
+    return row
+
+
+async def person_row(person_id: uuid.UUID) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = (
+        await Person.select().where(Person.id == person_id, Person.erased_at.is_null()).first()
+    )
+    return row
+
+
+async def granted_roles(person_id: uuid.UUID) -> set[Role]:
+    rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.person == person_id)
+    return {Role(row["role"]) for row in rows}
+
+
+async def organization_rows_of(person_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = (
+        await Organization.select()
+        .where(
+            Organization.id.is_in(
+                Membership.select(Membership.organization).where(Membership.person == person_id)
+            )
+        )
+        .order_by(Organization.name_en)
+    )
+    return rows
+
+
+async def is_member(person_id: uuid.UUID, organization_id: uuid.UUID) -> bool:
+    return bool(
+        await Membership.exists().where(
+            Membership.person == person_id, Membership.organization == organization_id
+        )
+    )
+
+
+async def roles_of(person_id: uuid.UUID) -> set[Role]:
+    """Everything the person may act as, from the database (the source of truth)."""
+    roles = {Role.CITIZEN, *await granted_roles(person_id)}
+    if await Membership.exists().where(Membership.person == person_id):
+        roles.add(Role.ORGANIZER)
+    return roles

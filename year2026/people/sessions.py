@@ -1,0 +1,152 @@
+"""Sign-in sessions: a short-lived access token plus a refresh token that rotates on every use.
+
+Refresh tokens are random, stored only as SHA-256, and grouped in families (one per sign-in).
+Spending one is a single conditional UPDATE, so two concurrent uses cannot both succeed; a token
+presented after it was spent means it leaked, and the whole family is revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from arq.connections import ArqRedis
+
+from year2026.auth.keys import SigningKeys
+from year2026.auth.tokens import issue_access_token
+from year2026.db import get_engine
+from year2026.people import queries
+from year2026.people.errors import SessionEnded
+from year2026.people.records import SessionInfo, TokenPair
+from year2026.people.tables import RefreshToken
+from year2026.settings import Settings
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    """The keys and settings that sign access tokens; one per process, on the app's state."""
+
+    keys: SigningKeys
+    settings: Settings
+
+
+def revoked_before_key(person_id: uuid.UUID) -> str:
+    """Redis key: access tokens of this person issued at or before this time are refused."""
+    return f"year2026:auth:revoked-before:{person_id}"
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def _issue_pair(
+    issuer: TokenIssuer, person_id: uuid.UUID, family_id: uuid.UUID, user_agent: str
+) -> TokenPair:
+    """A new refresh token row in `family_id` and an access token; run inside a transaction."""
+    now = _now()
+    refresh_token = secrets.token_urlsafe(32)
+    lifetime = dt.timedelta(days=issuer.settings.refresh_token_days)
+    await RefreshToken.insert(
+        RefreshToken(
+            person=person_id,
+            family_id=family_id,
+            token_hash=hash_refresh_token(refresh_token),
+            expires_at=now + lifetime,
+            user_agent=user_agent[:200],
+        )
+    )
+    roles = sorted(await queries.roles_of(person_id))
+    access_token, claims = issue_access_token(issuer.keys, issuer.settings, person_id, roles, now)
+    return TokenPair(
+        access_token=access_token,
+        token_type="Bearer",  # noqa: S106 - the RFC 6749 token type, not a secret
+        expires_in=int((claims.expires_at - claims.issued_at).total_seconds()),
+        refresh_token=refresh_token,
+        refresh_expires_in=int(lifetime.total_seconds()),
+    )
+
+
+async def start_session(issuer: TokenIssuer, person_id: uuid.UUID, user_agent: str) -> TokenPair:
+    async with get_engine().transaction():
+        pair = await _issue_pair(issuer, person_id, uuid.uuid4(), user_agent)
+    return pair  # noqa: RET504 - returning inside `async with` reads to mypy as a missing return
+
+
+async def refresh_session(issuer: TokenIssuer, refresh_token: str, user_agent: str) -> TokenPair:
+    token_hash = hash_refresh_token(refresh_token)
+    async with get_engine().transaction():
+        spent = (
+            await RefreshToken.update({RefreshToken.used_at: _now()})
+            .where(
+                RefreshToken.token_hash == token_hash,
+                RefreshToken.used_at.is_null(),
+                RefreshToken.revoked_at.is_null(),
+                RefreshToken.expires_at > _now(),
+            )
+            .returning(RefreshToken.person, RefreshToken.family_id)
+        )
+        if spent:
+            return await _issue_pair(issuer, spent[0]["person"], spent[0]["family_id"], user_agent)
+    # Not spendable. Used before (or revoked)? Then it leaked: end every token of its family.
+    known = await RefreshToken.select(RefreshToken.family_id).where(
+        RefreshToken.token_hash == token_hash
+    )
+    if known:
+        await _revoke_families([known[0]["family_id"]])
+    raise SessionEnded
+
+
+async def _revoke_families(family_ids: list[uuid.UUID]) -> None:
+    await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
+        RefreshToken.family_id.is_in(family_ids), RefreshToken.revoked_at.is_null()
+    )
+
+
+async def end_session(refresh_token: str) -> None:
+    """Sign-out: the session this refresh token belongs to ends (a no-op for unknown tokens)."""
+    known = await RefreshToken.select(RefreshToken.family_id).where(
+        RefreshToken.token_hash == hash_refresh_token(refresh_token)
+    )
+    if known:
+        await _revoke_families([known[0]["family_id"]])
+
+
+async def end_all_sessions(issuer: TokenIssuer, redis: ArqRedis, person_id: uuid.UUID) -> None:
+    """Sign-out everywhere: every refresh token revoked, and access tokens issued until now
+    refused (the mark lives in Redis as long as such a token could still be valid)."""
+    await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
+        RefreshToken.person == person_id, RefreshToken.revoked_at.is_null()
+    )
+    await mark_access_tokens_revoked(issuer.settings, redis, person_id)
+
+
+async def mark_access_tokens_revoked(
+    settings: Settings, redis: ArqRedis, person_id: uuid.UUID
+) -> None:
+    lifetime = dt.timedelta(minutes=settings.access_token_minutes, seconds=60)
+    await redis.set(
+        revoked_before_key(person_id),
+        str(int(_now().timestamp())),
+        ex=int(lifetime.total_seconds()),
+    )
+
+
+async def list_sessions(person_id: uuid.UUID) -> list[SessionInfo]:
+    """The person's live sessions, newest first."""
+    rows = await RefreshToken.raw(
+        "SELECT family_id, min(created_at) AS started_at, max(created_at) AS last_used_at,"
+        " max(expires_at) AS expires_at,"
+        " (array_agg(user_agent ORDER BY created_at DESC))[1] AS user_agent"
+        " FROM refresh_token WHERE person = {} AND revoked_at IS NULL"
+        " GROUP BY family_id HAVING bool_or(used_at IS NULL AND expires_at > now())"
+        " ORDER BY last_used_at DESC",
+        person_id,
+    )
+    return [SessionInfo(**row) for row in rows]
