@@ -22,7 +22,7 @@ class WeakPassword(InvalidInput):
     messages: ClassVar[Texts] = {
         Language.KK: "Құпиясөз кемінде {min_length} таңбадан тұруы және email-ге ұқсамауы керек.",
         Language.RU: "Пароль должен быть не короче {min_length} символов и не совпадать с почтой.",
-        Language.EN: "The password needs {min_length} or more characters and must not be the email.",
+        Language.EN: "Use {min_length} or more characters, and not your email, as the password.",
     }
 
 
