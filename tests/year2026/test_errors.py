@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import httpx
 import msgspec
 import pytest
-from litestar import Litestar, get, post
+from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.testing import AsyncTestClient
 
+from tests.conftest import serving
 from year2026.app import create_app
 from year2026.exceptions import NotFound
 from year2026.settings import Settings
@@ -41,9 +42,9 @@ async def gone() -> None:
 
 
 @pytest.fixture
-async def probe_client(clean_state: Settings) -> AsyncIterator[AsyncTestClient[Litestar]]:
+async def probe_client(clean_state: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(clean_state, extra_route_handlers=[book, crash, gone])
-    async with AsyncTestClient(app, raise_server_exceptions=False) as client:
+    async with serving(app) as client:
         yield client
 
 
@@ -61,13 +62,13 @@ def assert_problem(response: object, status: int) -> dict[str, object]:
     return dict(body)
 
 
-async def test_valid_booking_is_accepted(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_valid_booking_is_accepted(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post("/probe/events/7/bookings", json={"name": "Aru", "seats": 2})
     assert response.status_code == 201
     assert response.json() == {"name": "Aru", "seats": 2}
 
 
-async def test_malformed_json_is_400_problem(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_malformed_json_is_400_problem(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/7/bookings",
         content=b'{"name": "Aru", "seats": ',
@@ -80,7 +81,7 @@ async def test_malformed_json_is_400_problem(probe_client: AsyncTestClient[Lites
     ]
 
 
-async def test_wrong_type_names_the_field(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_wrong_type_names_the_field(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/7/bookings", json={"name": "Aru", "seats": "two"}
     )
@@ -91,7 +92,7 @@ async def test_wrong_type_names_the_field(probe_client: AsyncTestClient[Litestar
     assert errors[0] == {"source": "body", "field": "seats", "message": "Expected `int`, got `str`"}
 
 
-async def test_out_of_range_value_is_400(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_out_of_range_value_is_400(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/7/bookings", json={"name": "Aru", "seats": 11}
     )
@@ -99,7 +100,7 @@ async def test_out_of_range_value_is_400(probe_client: AsyncTestClient[Litestar]
     assert "seats" in str(body["errors"])
 
 
-async def test_unknown_field_is_refused(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_unknown_field_is_refused(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/7/bookings", json={"name": "Aru", "seats": 1, "admin": True}
     )
@@ -108,7 +109,7 @@ async def test_unknown_field_is_refused(probe_client: AsyncTestClient[Litestar])
 
 
 async def test_oversized_body_is_413(
-    probe_client: AsyncTestClient[Litestar], clean_state: Settings
+    probe_client: httpx.AsyncClient, clean_state: Settings
 ) -> None:
     huge = b'{"name": "' + b"a" * (clean_state.max_body_bytes + 10) + b'", "seats": 1}'
     response = await probe_client.post(
@@ -118,7 +119,7 @@ async def test_oversized_body_is_413(
     assert body["code"] == "payload-too-large"
 
 
-async def test_bad_path_parameter_is_4xx(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_bad_path_parameter_is_4xx(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/seven/bookings", json={"name": "A", "seats": 1}
     )
@@ -126,7 +127,7 @@ async def test_bad_path_parameter_is_4xx(probe_client: AsyncTestClient[Litestar]
     assert_problem(response, response.status_code)
 
 
-async def test_bad_query_parameter_is_400(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_bad_query_parameter_is_400(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.post(
         "/probe/events/7/bookings?note=many", json={"name": "A", "seats": 1}
     )
@@ -137,21 +138,21 @@ async def test_bad_query_parameter_is_400(probe_client: AsyncTestClient[Litestar
 
 
 async def test_unknown_route_is_404_problem_with_request_id(
-    probe_client: AsyncTestClient[Litestar],
+    probe_client: httpx.AsyncClient,
 ) -> None:
     response = await probe_client.get("/no/such/page", headers={"X-Request-ID": "trace-42"})
     body = assert_problem(response, 404)
     assert body["request_id"] == "trace-42"
 
 
-async def test_wrong_method_is_405_with_allow(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_wrong_method_is_405_with_allow(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.delete("/probe/events/7/bookings")
     assert_problem(response, 405)
     assert "POST" in response.headers["allow"]
 
 
 async def test_crash_is_500_that_reveals_nothing(
-    probe_client: AsyncTestClient[Litestar],
+    probe_client: httpx.AsyncClient,
 ) -> None:
     response = await probe_client.get("/probe/crash")
     body = assert_problem(response, 500)
@@ -171,7 +172,7 @@ async def test_crash_is_500_that_reveals_nothing(
     ],
 )
 async def test_domain_error_speaks_the_callers_language(
-    probe_client: AsyncTestClient[Litestar],
+    probe_client: httpx.AsyncClient,
     accept_language: str | None,
     content_language: str,
     title: str,
@@ -184,7 +185,7 @@ async def test_domain_error_speaks_the_callers_language(
     assert response.headers["content-language"] == content_language
 
 
-async def test_request_id_is_echoed_or_made(probe_client: AsyncTestClient[Litestar]) -> None:
+async def test_request_id_is_echoed_or_made(probe_client: httpx.AsyncClient) -> None:
     echoed = await probe_client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert echoed.headers["x-request-id"] == "abc-123"
     replaced = await probe_client.get("/healthz", headers={"X-Request-ID": "bad id\tinjected"})

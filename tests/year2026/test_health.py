@@ -6,20 +6,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from tests.conftest import ServerSet
 from tests.support.server import running_api
 
 
-async def test_healthz_answers(client: AsyncTestClient[Litestar]) -> None:
+async def test_healthz_answers(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "alive"}
 
 
-async def test_readyz_is_200_when_both_answer(client: AsyncTestClient[Litestar]) -> None:
+async def test_readyz_is_200_when_both_answer(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {"status": "ready", "postgres": "ok", "redis": "ok"}
