@@ -1,0 +1,126 @@
+"""Refresh tokens rotate on every use; reuse revokes the family; sign-out, everywhere too."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from tests.support import people
+from year2026.people.tables import RefreshToken
+
+
+async def refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
+    return await client.post("/auth/refresh", json={"refresh_token": token})
+
+
+async def test_refresh_rotates_the_token(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    first = await refresh(client, person.refresh_token)
+    assert first.status_code == 200
+    pair = first.json()
+    assert pair["refresh_token"] != person.refresh_token
+    me = await client.get("/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
+    assert me.json()["id"] == str(person.person_id)
+    second = await refresh(client, pair["refresh_token"])
+    assert second.status_code == 200
+
+
+async def test_refresh_tokens_are_stored_only_as_hashes(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    rows = await RefreshToken.select(RefreshToken.token_hash)
+    assert len(rows) == 1
+    assert rows[0]["token_hash"] != person.refresh_token
+    assert len(rows[0]["token_hash"]) == 64
+
+
+async def test_reused_refresh_token_revokes_the_whole_family(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    rotated = (await refresh(client, person.refresh_token)).json()["refresh_token"]
+    # the spent token comes back (stolen copy): refused, and the family ends
+    replay = await refresh(client, person.refresh_token)
+    assert replay.status_code == 401
+    assert replay.json()["code"] == "session-ended"
+    # so the legitimate newest token no longer works either
+    after = await refresh(client, rotated)
+    assert after.status_code == 401
+    # other sessions of the same person are untouched
+    other = await people.sign_in(client, person.email)
+    assert (await refresh(client, other.refresh_token)).status_code == 200
+
+
+async def test_concurrent_refreshes_with_one_token_give_one_winner(
+    client: httpx.AsyncClient,
+) -> None:
+    person = await people.sign_up(client)
+    answers = await asyncio.gather(*(refresh(client, person.refresh_token) for _ in range(8)))
+    statuses = sorted(answer.status_code for answer in answers)
+    # the spend is one conditional UPDATE: exactly one request can win it
+    assert statuses.count(200) == 1
+    assert statuses.count(401) == 7
+
+
+async def test_sign_out_ends_only_that_session(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    other = await people.sign_in(client, person.email)
+    response = await client.post("/auth/sign-out", json={"refresh_token": person.refresh_token})
+    assert response.status_code == 204
+    assert (await refresh(client, person.refresh_token)).status_code == 401
+    assert (await refresh(client, other.refresh_token)).status_code == 200
+
+
+async def test_sign_out_everywhere_ends_refresh_and_access_tokens(
+    client: httpx.AsyncClient,
+) -> None:
+    person = await people.sign_up(client)
+    other = await people.sign_in(client, person.email)
+    stranger = await people.sign_up(client)
+    await asyncio.sleep(1)  # access tokens carry whole seconds
+    response = await client.post("/auth/sign-out-everywhere", headers=person.headers)
+    assert response.status_code == 204
+    assert (await refresh(client, person.refresh_token)).status_code == 401
+    assert (await refresh(client, other.refresh_token)).status_code == 401
+    assert (await client.get("/me", headers=other.headers)).status_code == 401
+    # someone else is not affected
+    assert (await client.get("/me", headers=stranger.headers)).status_code == 200
+    # signing in again works
+    await asyncio.sleep(1)
+    again = await people.sign_in(client, person.email)
+    assert (await client.get("/me", headers=again.headers)).status_code == 200
+
+
+async def test_live_sessions_are_listed(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    await people.sign_in(client, person.email)
+    response = await client.get("/me/sessions", headers=person.headers)
+    assert response.status_code == 200
+    assert len(response.json()) == 2
+
+
+async def test_sign_in_is_rate_limited_per_account(client: httpx.AsyncClient) -> None:
+    person = await people.sign_up(client)
+    statuses = []
+    for _ in range(11):
+        answer = await client.post(
+            "/auth/sign-in", json={"email": person.email, "password": "wrong password!"}
+        )
+        statuses.append(answer.status_code)
+    assert statuses == [401] * 10 + [429]
+    assert int(answer.headers["retry-after"]) > 0
+    assert answer.json()["code"] == "rate-limited"
+    # even the right password waits now: the account is the thing protected
+    blocked = await client.post(
+        "/auth/sign-in", json={"email": person.email, "password": people.PASSWORD}
+    )
+    assert blocked.status_code == 429
+
+
+async def test_sign_up_is_rate_limited_per_address(client: httpx.AsyncClient) -> None:
+    statuses = []
+    for n in range(31):
+        answer = await client.post(
+            "/auth/sign-up",
+            json={"email": f"a{n}@example.kz", "password": "x", "display_name": "A"},
+        )
+        statuses.append(answer.status_code)
+    assert statuses == [422] * 30 + [429]
