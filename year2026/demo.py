@@ -1,8 +1,20 @@
-"""Demo content for the one-command run, loaded idempotently: a second run keeps what is there."""
+"""Demo content for the one-command run, loaded idempotently: a second run keeps what is there.
+
+The demo accounts exist only in the embedded default (`year2026 demo`); their passwords are
+printed on purpose, and are never used anywhere else.
+"""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+
+from year2026.i18n import Language
+from year2026.people import accounts, queries
+from year2026.people.enums import OrganizationKind, Region, Role
+from year2026.people.tables import Membership, Organization, RoleGrant
+
+DEMO_ORGANIZATION_ID = uuid.UUID("2026a1a0-0000-4000-8000-000000000001")
 
 
 @dataclass
@@ -13,6 +25,71 @@ class DemoReport:
     links: list[tuple[str, str]] = field(default_factory=list)  # what, path
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    role: Role
+    email: str
+    password: str
+    name: str
+    language: Language
+    region: Region
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(Role.CITIZEN, "citizen@demo.year2026.kz", "demo-citizen-2026", "Айгерім Сейтқали",
+                Language.KK, Region.KARAGANDA),
+    DemoAccount(Role.ORGANIZER, "organizer@demo.year2026.kz", "demo-organizer-2026",
+                "Дамир Ахметов", Language.RU, Region.ASTANA),
+    DemoAccount(Role.STAFF, "staff@demo.year2026.kz", "demo-staff-2026", "Staff Member",
+                Language.EN, Region.ASTANA),
+    DemoAccount(Role.ADMIN, "admin@demo.year2026.kz", "demo-admin-2026", "Platform Admin",
+                Language.EN, Region.ASTANA),
+)  # fmt: skip
+
+
+async def _ensure_account(account: DemoAccount) -> uuid.UUID:
+    row = await queries.person_row_by_email(account.email)
+    if row is not None:
+        existing: uuid.UUID = row["id"]
+        return existing
+    return await accounts.sign_up(
+        email=account.email,
+        password=account.password,
+        display_name=account.name,
+        preferred_language=account.language,
+        region=account.region,
+    )
+
+
+async def _ensure_organization() -> uuid.UUID:
+    if not await Organization.exists().where(Organization.id == DEMO_ORGANIZATION_ID):
+        await Organization.insert(
+            Organization(
+                id=DEMO_ORGANIZATION_ID,
+                name_kk="Astana Hub халықаралық технопаркі",
+                name_ru="Международный технопарк Astana Hub",
+                name_en="Astana Hub International Technopark",
+                kind=OrganizationKind.TECH_PARK.value,
+                region=Region.ASTANA.value,
+                website="https://astanahub.com",
+            )
+        )
+    return DEMO_ORGANIZATION_ID
+
+
 async def load_demo_data() -> DemoReport:
-    # The platform has no content of its own yet; people, events and courses add theirs here.
-    return DemoReport()
+    report = DemoReport()
+    organization_id = await _ensure_organization()
+    for account in DEMO_ACCOUNTS:
+        person_id = await _ensure_account(account)
+        if account.role is Role.ORGANIZER and not await queries.is_member(
+            person_id, organization_id
+        ):
+            await Membership.insert(Membership(organization=organization_id, person=person_id))
+        if account.role in (Role.STAFF, Role.ADMIN) and account.role not in (
+            await queries.granted_roles(person_id)
+        ):
+            await RoleGrant.insert(RoleGrant(person=person_id, role=account.role.value))
+        report.accounts.append((account.role.value, account.email, account.password))
+    report.links.append(("JWKS", "/.well-known/jwks.json"))
+    return report

@@ -21,6 +21,7 @@ from types import FrameType
 
 import httpx
 
+from year2026.demo import DemoReport, load_demo_data
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import PREFIX, Settings
 
@@ -51,12 +52,11 @@ def embedded_servers(settings: Settings) -> Iterator[None]:
             postgres.stop()
 
 
-async def prepare_database() -> list[str]:
-    """Migrations, then the demo data; returns the lines to print about it."""
+async def prepare_database() -> DemoReport:
+    """Migrations, then the demo data; returns what to print about it."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     from year2026.db import close_pool, get_engine
-    from year2026.demo import load_demo_data
 
     result = await run_forwards("all")
     if not result.success:
@@ -67,7 +67,7 @@ async def prepare_database() -> list[str]:
         report = await load_demo_data()
     finally:
         await close_pool(engine)
-    return [f"  {role:<10} {email:<32} {password}" for role, email, password in report.accounts]
+    return report
 
 
 def _spawn(command: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -128,7 +128,7 @@ def run_demo(settings: Settings) -> int:
             return 130
         # the settings module reads the environment once: point it at the servers now running
         os.environ.update(environment)
-        accounts = asyncio.run(prepare_database())
+        report = asyncio.run(prepare_database())
         children = [_spawn("serve", environment), _spawn("worker", environment)]
         try:
             if not _wait_ready(f"{base}/readyz", children):
@@ -140,13 +140,13 @@ def run_demo(settings: Settings) -> int:
             say(f"  OpenAPI      {base}/schema/openapi.json")
             say(f"  health       {base}/healthz")
             say(f"  readiness    {base}/readyz")
-            if accounts:
-                say("Demo accounts (role, email, password):")
-                for line in accounts:
-                    say(line)
-            say(
-                "",
-            )
+            for what, path in report.links:
+                say(f"  {what:<12} {base}{path}")
+            if report.accounts:
+                say(f"Demo accounts (sign in with POST {base}/auth/sign-in):")
+                for role, email, password in report.accounts:
+                    say(f"  {role:<10} {email:<30} {password}")
+            say("")
             while not stop.wait(0.5):
                 if any(child.poll() is not None for child in children):
                     say("A process of the platform stopped; shutting down the rest.")

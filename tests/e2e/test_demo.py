@@ -137,6 +137,25 @@ def _worker_heartbeat(data_dir: Path) -> bytes | None:
         client.close()
 
 
+def _printed_accounts(printed: str) -> list[tuple[str, str, str]]:
+    found = []
+    for line in printed.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and "@" in parts[1]:
+            found.append((parts[0], parts[1], parts[2]))
+    return found
+
+
+async def _count_people(data_dir: Path) -> int:
+    connection = await asyncpg.connect(
+        host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
+    )
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM person"))
+    finally:
+        await connection.close()
+
+
 def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     port = free_port()
@@ -152,6 +171,21 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
         missing = httpx.get(f"{base_url}/nowhere", timeout=10)
         assert missing.headers["content-type"] == "application/problem+json"
         asyncio.run(_mark_database(data_dir))
+        # the demo accounts are printed with their passwords, and they work
+        for role, email, password in _printed_accounts(printed):
+            signed_in = httpx.post(
+                f"{base_url}/auth/sign-in", json={"email": email, "password": password}, timeout=10
+            )
+            assert signed_in.status_code == 200, signed_in.text
+            token = signed_in.json()["access_token"]
+            me = httpx.get(f"{base_url}/me", headers={"Authorization": f"Bearer {token}"})
+            assert role in me.json()["roles"]
+        assert {role for role, _, _ in _printed_accounts(printed)} == {
+            "citizen",
+            "organizer",
+            "staff",
+            "admin",
+        }
         # the worker is up: it records a heartbeat in Redis as it starts
         assert _worker_heartbeat(data_dir) is not None
 
@@ -159,6 +193,9 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/healthz", timeout=2)
 
-    with running_demo(data_dir, port) as (base_url, _):
+    with running_demo(data_dir, port) as (base_url, lines):
         assert httpx.get(f"{base_url}/readyz", timeout=10).status_code == 200
         assert asyncio.run(_read_mark(data_dir)) == "kept across runs"
+        # loading the demo again changed nothing and broke nothing
+        assert len(_printed_accounts("".join(lines))) == 4
+        assert asyncio.run(_count_people(data_dir)) == 4
