@@ -20,8 +20,9 @@ from year2026.db import close_pool, open_pool
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
-from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin
+from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
 from year2026.people.controllers import AuthController, JwksController, MeController
+from year2026.people.org_controllers import AdminController, OrganizationsController
 from year2026.people.sessions import TokenIssuer
 from year2026.redis import open_redis
 from year2026.settings import Settings, get_settings
@@ -59,13 +60,15 @@ def create_app(
             JwksController,
             AuthController,
             MeController,
+            OrganizationsController,
+            AdminController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
-        plugins=[ProblemResponsesPlugin()],
+        plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="year2026 API",
             version=API_VERSION,

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from year2026.people.cli_commands import create_admin
 from year2026.settings import Settings, SettingsError, describe, get_settings
 
 
@@ -80,6 +81,9 @@ def demo() -> None:
     from year2026.launcher import run_demo
 
     raise SystemExit(run_demo(_settings_or_exit()))
+
+
+main.add_command(create_admin)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import msgspec
 import structlog
 from litestar import Request, Response
@@ -320,7 +321,16 @@ def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Resp
     return problem_response(request, HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
+def handle_unstorable_data(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    """PostgreSQL refused a value (a NUL byte, an out-of-range number) that input validation let
+    through: the request's fault, so a 400 rather than a 500; logged, since the schema should have
+    caught it."""
+    log.warning("database refused a value", error=type(error).__name__, path=request.url.path)
+    return problem_response(request, HTTPStatus.BAD_REQUEST)
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    asyncpg.exceptions.DataError: handle_unstorable_data,
     domain.DomainError: handle_domain_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import msgspec
+from litestar._openapi.schema_generation import SchemaCreator
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Schema
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
+from litestar.typing import FieldDefinition
 
 from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
 from year2026.exceptions import DomainError
@@ -73,3 +78,17 @@ class ProblemResponsesPlugin(ReceiveRoutePlugin):
                 handler.security = [{BEARER_SCHEME: []}]
             # Litestar would document `raises` with its own error body; ours above replaces it
             handler.raises = []
+
+
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """Structs that refuse unknown fields say so (`additionalProperties: false`); Litestar's own
+    plugin leaves it out, and clients would think extra fields are accepted."""
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        return schema

@@ -1,34 +1,142 @@
 """The API fuzzing gate: every operation in the OpenAPI schema, ~100 generated requests each
 (valid and invalid), against the API running as its own process on the real servers. Any 5xx, any
-response that breaks the schema, any invalid request accepted or valid one refused fails it."""
+response that breaks the schema, any invalid request accepted or valid one refused fails it.
+
+Each generated request is made by a fresh admin (a person inserted for it, with a token signed
+by the server's own keys), so that guarded operations are exercised for real and an operation
+like `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
+name an organization or a person are often pointed at real ones, so that operations are
+exercised beyond 404.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import datetime as dt
+import random
+import threading
+import uuid
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
+import asyncpg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from tests.conftest import ServerSet
-from tests.support.server import running_api
+from tests.support.server import free_port, running_api
 from year2026.app import create_app
+from year2026.auth.keys import load_signing_keys
+from year2026.auth.tokens import issue_access_token
 from year2026.settings import Settings, load_settings
 
-
-@pytest.fixture(scope="module")
-def live_api(
-    test_servers: ServerSet, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    log = Path(tmp_path_factory.mktemp("schemathesis")) / "api.log"
-    with running_api(test_servers.environment, log) as base_url:
-        yield base_url
-
+T = TypeVar("T")
 
 # The schema is what the app factory builds, read in-process; the requests go over HTTP to the
 # running process. (A lazy fixture-based schema trips over pytest 9's node ids.)
 schema = schemathesis.openapi.from_dict(create_app(load_settings({})).openapi_schema.to_schema())
+
+
+def run_in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to the end on a loop of its own (the test itself is synchronous)."""
+    result: list[T] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+class Fuzzing:
+    """The live API and what the generated requests need: real people and organizations."""
+
+    def __init__(self, base_url: str, server_settings: Settings, database_url: str) -> None:
+        self.base_url = base_url
+        self.settings = server_settings
+        self.keys = load_signing_keys(server_settings)
+        self.database_url = database_url
+        self.organization_ids: list[str] = []
+        self.person_ids: list[str] = []
+
+    async def _insert_admin(self) -> uuid.UUID:
+        person_id = uuid.uuid4()
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO person (id, email, display_name, preferred_language,"
+                    " created_at, updated_at) VALUES ($1, $2, 'Fuzz', 'en', now(), now())",
+                    person_id,
+                    f"fuzz-{person_id.hex}@example.kz",
+                )
+                await connection.execute(
+                    "INSERT INTO role_grant (id, person, role, granted_at)"
+                    " VALUES ($1, $2, 'admin', now())",
+                    uuid.uuid4(),
+                    person_id,
+                )
+                organization_id = uuid.uuid4()
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
+                    " now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO membership (id, organization, person, added_at)"
+                    " VALUES ($1, $2, $3, now())",
+                    uuid.uuid4(),
+                    organization_id,
+                    person_id,
+                )
+        finally:
+            await connection.close()
+        self.organization_ids.append(str(organization_id))
+        self.person_ids.append(str(person_id))
+        return person_id
+
+    def fresh_admin_headers(self) -> dict[str, str]:
+        person_id = run_in_thread(self._insert_admin())
+        roles = ["admin", "citizen", "organizer"]
+        token, _ = issue_access_token(
+            self.keys, self.settings, person_id, roles, dt.datetime.now(dt.UTC)
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    def point_at_real_records(self, path_parameters: dict[str, Any]) -> None:
+        for name, pool in (
+            ("organization_id", self.organization_ids),
+            ("person_id", self.person_ids),
+        ):
+            value = path_parameters.get(name)
+            if pool and isinstance(value, str) and _is_uuid(value) and random.random() < 0.5:
+                path_parameters[name] = random.choice(pool)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def fuzzing(
+    test_servers: ServerSet, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Fuzzing]:
+    port = free_port()
+    environment = {
+        **test_servers.environment,
+        # the gate fuzzes the API, not the abuse limits (they have tests of their own)
+        "YEAR2026_AUTH_RATE_PER_ADDRESS": "1000000",
+        "YEAR2026_AUTH_RATE_PER_ACCOUNT": "1000000",
+    }
+    log = Path(tmp_path_factory.mktemp("schemathesis")) / "api.log"
+    with running_api(environment, log, port=port) as base_url:
+        server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
+        yield Fuzzing(base_url, server_settings, test_servers.database_url)
 
 
 @schema.parametrize()
@@ -37,5 +145,10 @@ schema = schemathesis.openapi.from_dict(create_app(load_settings({})).openapi_sc
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_api_honours_its_schema(case: schemathesis.Case, live_api: str) -> None:
-    case.call_and_validate(base_url=live_api)
+def test_api_honours_its_schema(case: schemathesis.Case, fuzzing: Fuzzing) -> None:
+    if case.path_parameters:
+        fuzzing.point_at_real_records(case.path_parameters)
+    headers = dict(case.headers or {})
+    if "authorization" not in {name.lower() for name in headers}:
+        headers.update(fuzzing.fresh_admin_headers())
+    case.call_and_validate(base_url=fuzzing.base_url, headers=headers)

@@ -7,24 +7,39 @@ from typing import Annotated
 
 import msgspec
 
+from year2026.auth.passwords import MIN_PASSWORD_LENGTH
 from year2026.i18n import Language
 from year2026.people.enums import Gender, OrganizationKind, Region, Role
 
+#: ASCII only (internationalized domains in their xn-- form), so that the pattern means the same
+#: to every regex engine that reads the schema; the domain needs a dot
 Email = Annotated[
-    str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    msgspec.Meta(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+    ),
 ]
-#: the real rules (length, not the email) are checked by the service, with a localized message
+#: any password is accepted for sign-in (it is only compared); a new one has rules
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=r"\S")]
+NewPassword = Annotated[str, msgspec.Meta(min_length=MIN_PASSWORD_LENGTH, max_length=128)]
+#: no control characters (PostgreSQL cannot store NUL, and none belongs in a name) and at least
+#: one visible character; written without \s and \S, whose meaning differs between regex engines
+PRINTABLE_TEXT = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"
+DisplayName = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=PRINTABLE_TEXT)]
 BirthYear = Annotated[int, msgspec.Meta(ge=1900, le=2026)]
 OpaqueToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-OrganizationName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
-Website = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^(https?://\S+)?$")]
+OrganizationName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=PRINTABLE_TEXT)
+]
+Website = Annotated[str, msgspec.Meta(max_length=300, pattern=r"^(https?://[!-~]+)?$")]
 
 
 class SignUp(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     email: Email
-    password: Password
+    password: NewPassword
     display_name: DisplayName
     preferred_language: Language = Language.KK
     region: Region | None = None

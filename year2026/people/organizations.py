@@ -1,0 +1,272 @@
+"""Organizations and their members: who may act for which organization.
+
+Every function that acts takes the acting person's id and checks their rights against the
+database (`roles_of`, `is_member`), never only the roles an access token carried: a token lives
+for minutes after a role is revoked or a membership removed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from year2026.exceptions import NotFound
+from year2026.i18n import Language, Texts
+from year2026.people import queries
+from year2026.people.enums import OrganizationKind, Region, Role
+from year2026.people.errors import (
+    AlreadyMember,
+    NotAMember,
+    OrganizationNotFound,
+    PersonNotFound,
+    RoleRequired,
+)
+from year2026.people.records import Member, Organization
+from year2026.people.tables import Membership
+from year2026.people.tables import Organization as OrganizationTable
+
+#: the most rows one page of a list returns (and the default page size)
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+#: fields of an organization that can change after it is created
+_EDITABLE = ("name_kk", "name_ru", "name_en", "kind", "region", "website")
+
+
+class MembershipNotFound(NotFound):
+    """The person is not a member of the organization (so there is nothing to remove)."""
+
+    code = "membership-not-found"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Бұл адам ұйымның мүшесі емес.",
+        Language.RU: "Этот человек не состоит в организации.",
+        Language.EN: "This person is not a member of the organization.",
+    }
+
+
+def _organization(row: Mapping[str, Any]) -> Organization:
+    return Organization(
+        id=row["id"],
+        name_kk=row["name_kk"],
+        name_ru=row["name_ru"],
+        name_en=row["name_en"],
+        kind=OrganizationKind(row["kind"]),
+        region=Region(row["region"]) if row["region"] else None,
+        website=row["website"],
+        created_at=row["created_at"],
+    )
+
+
+#: the members of an organization, oldest membership first (then by person id)
+_MEMBERS_SQL = (
+    "SELECT m.person AS person_id, p.display_name, p.email, m.added_at"
+    " FROM membership m JOIN person p ON p.id = m.person"
+    " WHERE m.organization = {} AND p.erased_at IS NULL"
+    " ORDER BY m.added_at, m.person LIMIT {}"
+)
+#: the same, after a given member (keyset paging)
+_MEMBERS_AFTER_SQL = (
+    "SELECT m.person AS person_id, p.display_name, p.email, m.added_at"
+    " FROM membership m JOIN person p ON p.id = m.person"
+    " WHERE m.organization = {} AND p.erased_at IS NULL"
+    " AND (m.added_at, m.person) > (SELECT added_at, person FROM membership"
+    " WHERE organization = m.organization AND person = {})"
+    " ORDER BY m.added_at, m.person LIMIT {}"
+)
+
+
+def _page_size(limit: int) -> int:
+    return max(1, min(limit, MAX_PAGE))
+
+
+async def require_admin(actor_id: uuid.UUID) -> None:
+    """Refuse unless the database says the actor is an admin now."""
+    if Role.ADMIN not in await queries.roles_of(actor_id):
+        raise RoleRequired(role=Role.ADMIN.value)
+
+
+async def require_member_or_admin(actor_id: uuid.UUID, organization_id: uuid.UUID) -> None:
+    """Refuse unless the actor belongs to this organization (or is an admin), per the database."""
+    if await queries.is_member(actor_id, organization_id):
+        return
+    if Role.ADMIN in await queries.roles_of(actor_id):
+        return
+    raise NotAMember
+
+
+async def _organization_row(organization_id: uuid.UUID) -> dict[str, Any]:
+    row: dict[str, Any] | None = (
+        await OrganizationTable.select().where(OrganizationTable.id == organization_id).first()
+    )
+    if row is None:
+        raise OrganizationNotFound
+    return row
+
+
+async def create_organization(
+    actor_id: uuid.UUID,
+    *,
+    name_kk: str,
+    name_ru: str,
+    name_en: str,
+    kind: OrganizationKind,
+    region: Region | None = None,
+    website: str = "",
+) -> Organization:
+    await require_admin(actor_id)
+    rows = await OrganizationTable.insert(
+        OrganizationTable(
+            id=uuid.uuid4(),
+            name_kk=name_kk.strip(),
+            name_ru=name_ru.strip(),
+            name_en=name_en.strip(),
+            kind=kind.value,
+            region=region.value if region else None,
+            website=website,
+        )
+    ).returning(*OrganizationTable.all_columns())
+    return _organization(rows[0])
+
+
+async def update_organization(
+    actor_id: uuid.UUID, organization_id: uuid.UUID, changes: Mapping[str, Any]
+) -> Organization:
+    """Apply the given fields (absent ones stay; `region: None` clears it). Admins, and members
+    of this very organization, may."""
+    current = await _organization_row(organization_id)
+    await require_member_or_admin(actor_id, organization_id)
+    values: dict[Any, Any] = {}
+    for name in _EDITABLE:
+        if name in changes:
+            value = changes[name]
+            value = value.value if hasattr(value, "value") else value
+            values[getattr(OrganizationTable, name)] = (
+                value.strip() if name.startswith("name_") else value
+            )
+    if not values:
+        return _organization(current)
+    rows = (
+        await OrganizationTable.update(values)
+        .where(OrganizationTable.id == organization_id)
+        .returning(*OrganizationTable.all_columns())
+    )
+    if not rows:
+        raise OrganizationNotFound
+    return _organization(rows[0])
+
+
+async def get_organization(organization_id: uuid.UUID) -> Organization:
+    """Public: anyone may read an organization."""
+    return _organization(await _organization_row(organization_id))
+
+
+async def list_organizations(
+    *, limit: int = DEFAULT_PAGE, after: uuid.UUID | None = None
+) -> list[Organization]:
+    """Public: organizations by English name (then id); `after` is the last id of the previous
+    page (keyset paging, stable while organizations are added)."""
+    query = OrganizationTable.select().order_by(OrganizationTable.name_en, OrganizationTable.id)
+    if after is not None:
+        cursor = (
+            await OrganizationTable.select(OrganizationTable.name_en)
+            .where(OrganizationTable.id == after)
+            .first()
+        )
+        if cursor is None:
+            return []
+        query = query.where(
+            (OrganizationTable.name_en > cursor["name_en"])
+            | ((OrganizationTable.name_en == cursor["name_en"]) & (OrganizationTable.id > after))
+        )
+    rows = await query.limit(_page_size(limit))
+    return [_organization(row) for row in rows]
+
+
+async def list_members(
+    actor_id: uuid.UUID,
+    organization_id: uuid.UUID,
+    *,
+    limit: int = DEFAULT_PAGE,
+    after: uuid.UUID | None = None,
+) -> list[Member]:
+    """The members, oldest membership first; `after` is the last person id of the previous page.
+    Only what a colleague needs: no birth year, gender or region."""
+    await _organization_row(organization_id)
+    await require_member_or_admin(actor_id, organization_id)
+    if after is None:
+        rows = await Membership.raw(_MEMBERS_SQL, organization_id, _page_size(limit))
+    else:
+        rows = await Membership.raw(_MEMBERS_AFTER_SQL, organization_id, after, _page_size(limit))
+    return [
+        Member(
+            person_id=row["person_id"],
+            display_name=row["display_name"],
+            email=row["email"] or "",
+            added_at=row["added_at"],
+        )
+        for row in rows
+    ]
+
+
+async def add_member(actor_id: uuid.UUID, organization_id: uuid.UUID, email: str) -> Member:
+    """Admins add a person, named by the email of their account, to an organization."""
+    await require_admin(actor_id)
+    await _organization_row(organization_id)
+    person = await queries.person_row_by_email(email.strip())
+    if person is None:
+        raise PersonNotFound
+    # the unique (organization, person) constraint decides, so two concurrent adds make one row
+    added = await Membership.raw(
+        "INSERT INTO membership (id, organization, person, added_at) VALUES ({}, {}, {}, now())"
+        " ON CONFLICT (organization, person) DO NOTHING RETURNING added_at",
+        uuid.uuid4(),
+        organization_id,
+        person["id"],
+    )
+    if not added:
+        raise AlreadyMember
+    return Member(
+        person_id=person["id"],
+        display_name=person["display_name"],
+        email=person["email"] or "",
+        added_at=added[0]["added_at"],
+    )
+
+
+async def remove_member(
+    actor_id: uuid.UUID, organization_id: uuid.UUID, person_id: uuid.UUID
+) -> None:
+    """Admins remove a member; from then on the person cannot act for the organization, whatever
+    their access token says (every service asks the database)."""
+    await require_admin(actor_id)
+    await _organization_row(organization_id)
+    removed = (
+        await Membership.delete()
+        .where(Membership.organization == organization_id, Membership.person == person_id)
+        .returning(Membership.id)
+    )
+    if not removed:
+        raise MembershipNotFound
+
+
+async def list_my_organizations(person_id: uuid.UUID) -> list[Organization]:
+    """The organizations the person may act for, by English name."""
+    return [_organization(row) for row in await queries.organization_rows_of(person_id)]
+
+
+__all__ = [
+    "DEFAULT_PAGE",
+    "MAX_PAGE",
+    "MembershipNotFound",
+    "add_member",
+    "create_organization",
+    "get_organization",
+    "list_members",
+    "list_my_organizations",
+    "list_organizations",
+    "remove_member",
+    "require_admin",
+    "require_member_or_admin",
+    "update_organization",
+]

@@ -1,0 +1,120 @@
+"""Granting and revoking roles (staff, admin), and looking people up for it.
+
+Only admins act here, and that is checked against the database on every call. A change shows in
+the person's next access token (tokens carry roles for their short life); services that matter
+re-check the database anyway, so a revoked admin cannot act on a token issued before.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+import msgspec
+
+from year2026.db import get_engine
+from year2026.exceptions import InvalidInput
+from year2026.i18n import Language, Texts
+from year2026.people import queries
+from year2026.people.enums import GRANTABLE_ROLES, Role
+from year2026.people.errors import LastAdmin, PersonNotFound, RoleRequired
+from year2026.people.organizations import require_admin
+from year2026.people.tables import RoleGrant
+
+
+class RoleNotGrantable(InvalidInput):
+    """citizen comes with an account and organizer with a membership: neither is granted."""
+
+    code = "role-not-grantable"
+    messages: ClassVar[Texts] = {
+        Language.KK: "«{role}» рөлі қолмен берілмейді: тек staff пен admin беріледі.",
+        Language.RU: "Роль «{role}» не выдаётся вручную: выдаются только staff и admin.",
+        Language.EN: "The “{role}” role is not granted by hand: only staff and admin are.",
+    }
+
+
+class PersonRoles(msgspec.Struct, frozen=True, kw_only=True):
+    """A person as an admin sees them when managing roles."""
+
+    id: uuid.UUID
+    display_name: str
+    email: str
+    roles: list[Role]
+
+
+def _require_grantable(role: Role) -> None:
+    if role not in GRANTABLE_ROLES:
+        raise RoleNotGrantable(role=role.value)
+
+
+async def _person_roles(row: dict[str, Any]) -> PersonRoles:
+    return PersonRoles(
+        id=row["id"],
+        display_name=row["display_name"],
+        email=row["email"] or "",
+        roles=sorted(await queries.roles_of(row["id"])),
+    )
+
+
+async def _live_person(person_id: uuid.UUID) -> dict[str, Any]:
+    row = await queries.person_row(person_id)
+    if row is None:
+        raise PersonNotFound
+    return row
+
+
+async def find_person(actor_id: uuid.UUID, email: str) -> PersonRoles:
+    """An admin looks a person up by the email of their account."""
+    await require_admin(actor_id)
+    row = await queries.person_row_by_email(email.strip())
+    if row is None:
+        raise PersonNotFound
+    return await _person_roles(row)
+
+
+async def grant_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> PersonRoles:
+    """Give the person `role` (staff or admin); granting a role they hold changes nothing."""
+    await require_admin(actor_id)
+    _require_grantable(role)
+    row = await _live_person(person_id)
+    await RoleGrant.raw(
+        "INSERT INTO role_grant (id, person, role, granted_at, granted_by)"
+        " VALUES ({}, {}, {}, now(), {}) ON CONFLICT (person, role) DO NOTHING",
+        uuid.uuid4(),
+        person_id,
+        role.value,
+        actor_id,
+    )
+    return await _person_roles(row)
+
+
+async def revoke_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> None:
+    """Take `role` from the person (a no-op when they do not hold it); the last admin keeps it.
+
+    Every admin grant is locked before the admins are counted, so concurrent revocations queue
+    up: the second one counts what the first left, and cannot take away the last admin.
+    """
+    await require_admin(actor_id)
+    _require_grantable(role)
+    await _live_person(person_id)
+    async with get_engine().transaction():
+        locked = await RoleGrant.raw(
+            "SELECT person FROM role_grant WHERE role = {} ORDER BY id FOR UPDATE",
+            Role.ADMIN.value,
+        )
+        admins = {row["person"] for row in locked}
+        # checked again under the lock: an admin whose own role was just revoked cannot act
+        if actor_id not in admins:
+            raise RoleRequired(role=Role.ADMIN.value)
+        if role is Role.ADMIN and admins == {person_id}:
+            raise LastAdmin
+        await RoleGrant.delete().where(RoleGrant.person == person_id, RoleGrant.role == role.value)
+
+
+__all__ = [
+    "PersonRoles",
+    "RoleNotGrantable",
+    "find_person",
+    "grant_role",
+    "revoke_role",
+]
