@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, MediaType, Response
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.routes import HTTPRoute
+from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.types import ControllerRouterHandler, Scope
 
 from year2026 import __doc__ as platform_description
 from year2026.auth.guards import provide_principal
 from year2026.auth.keys import load_signing_keys
+from year2026.auth.oidc_controller import OidcController
 from year2026.db import close_pool, open_pool
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.health import HealthController
@@ -54,11 +57,12 @@ def create_app(
             await redis.aclose()
             await close_pool(engine)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             JwksController,
             AuthController,
+            OidcController,
             MeController,
             OrganizationsController,
             AdminController,
@@ -92,3 +96,28 @@ def create_app(
         # logging is configured once per process by the CLI (JSON lines with the request id)
         logging_config=None,
     )
+    _complete_options_allow(app)
+    return app
+
+
+def _complete_options_allow(app: Litestar) -> None:
+    """Litestar 2 builds the automatic OPTIONS answer for the first handler registered on a path,
+    so its `Allow` misses the methods of the handlers added after it (litestar#4169, fixed in
+    v3). Point each one at the finished route's methods."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler = route.route_handler_map["OPTIONS"][0]
+        if handler.fn.__name__ != "options_handler":
+            continue  # an OPTIONS handler of our own
+        allow = ", ".join(sorted(route.methods))
+
+        def options_handler(scope: Scope, allow: str = allow) -> Response[None]:
+            return Response(
+                content=None,
+                status_code=HTTP_204_NO_CONTENT,
+                headers={"Allow": allow},
+                media_type=MediaType.TEXT,
+            )
+
+        handler._fn = options_handler  # type: ignore[assignment] # Litestar's own is sync too

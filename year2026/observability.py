@@ -97,7 +97,7 @@ class RequestContextMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status["code"] = int(message["status"])
                 headers = MutableScopeHeaders.from_message(message)
                 if REQUEST_ID_HEADER not in headers:
                     headers[REQUEST_ID_HEADER] = request_id

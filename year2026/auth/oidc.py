@@ -16,6 +16,7 @@ import hmac
 import json
 import secrets
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,7 +24,11 @@ import httpx
 import msgspec
 import structlog
 from authlib.integrations.base_client import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+with warnings.catch_warnings():
+    # authlib 1.9 points at the "httpx2" package; we pin httpx, whose errors we catch below
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jws, jwt
 from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import Key, KeySet

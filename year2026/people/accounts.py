@@ -188,7 +188,22 @@ async def sign_in_with_provider(
     *, issuer: str, subject: str, email: str | None, email_verified: bool, name: str | None
 ) -> uuid.UUID:
     """The person behind a verified OpenID identity: already linked, else linked by a verified
-    email, else created. The provider's `iss` + `sub` are kept."""
+    email, else created. The provider's `iss` + `sub` are kept.
+
+    Two first sign-ins of one identity can race; the loser's insert hits a unique constraint,
+    and its second attempt finds what the winner wrote."""
+    for attempt in range(2):
+        try:
+            return await _link_identity(issuer, subject, email, email_verified, name)
+        except asyncpg.UniqueViolationError as error:
+            if attempt == 1:
+                raise EmailTaken from error
+    raise AssertionError("unreachable")
+
+
+async def _link_identity(
+    issuer: str, subject: str, email: str | None, email_verified: bool, name: str | None
+) -> uuid.UUID:
     async with get_engine().transaction():
         linked = (
             await OidcIdentity.select(OidcIdentity.person)
@@ -211,17 +226,15 @@ async def _person_for_new_identity(
         existing: uuid.UUID = row["id"]
         return existing
     person_id = uuid.uuid4()
-    try:
-        await Person.insert(
-            Person(
-                id=person_id,
-                # an unverified email is not ours to claim: keep none rather than a lie
-                email=normalize_email(email) if email and email_verified else None,
-                display_name=(name or "").strip()[:120],
-            )
+    # a concurrent insert of the same email raises UniqueViolationError: the caller retries
+    await Person.insert(
+        Person(
+            id=person_id,
+            # an unverified email is not ours to claim: keep none rather than a lie
+            email=normalize_email(email) if email and email_verified else None,
+            display_name=(name or "").strip()[:120],
         )
-    except asyncpg.UniqueViolationError as error:
-        raise EmailTaken from error
+    )
     return person_id
 
 

@@ -123,13 +123,22 @@ class AuthController(Controller):
 class MeController(Controller):
     path = "/me"
     tags = ["me"]  # noqa: RUF012
-    guards = [requires_signed_in]  # noqa: RUF012
 
-    @get("/", summary="My profile, roles and organizations", opt={"errors": [PersonNotFound]})
+    @get(
+        "/",
+        guards=[requires_signed_in],
+        summary="My profile, roles and organizations",
+        opt={"errors": [PersonNotFound]},
+    )
     async def show(self, principal: Principal) -> Profile:
         return await accounts.profile(principal.person_id)
 
-    @patch("/", summary="Change my profile", opt={"errors": [PersonNotFound]})
+    @patch(
+        "/",
+        guards=[requires_signed_in],
+        summary="Change my profile",
+        opt={"errors": [PersonNotFound]},
+    )
     async def update(self, principal: Principal, data: JSONBody[ProfileUpdate]) -> Profile:
         changes = {
             name: getattr(data, name)
@@ -138,12 +147,13 @@ class MeController(Controller):
         }
         return await accounts.update_profile(principal.person_id, changes)
 
-    @get("/sessions", summary="My live sign-in sessions")
+    @get("/sessions", guards=[requires_signed_in], summary="My live sign-in sessions")
     async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
         return await sessions.list_sessions(principal.person_id)
 
     @get(
         "/export",
+        guards=[requires_signed_in],
         summary="Everything held about me, as JSON",
         opt={"errors": [PersonNotFound]},
     )
@@ -152,6 +162,7 @@ class MeController(Controller):
 
     @delete(
         "/",
+        guards=[requires_signed_in],
         summary="Erase my personal data and end all my sessions",
         opt={"errors": [PersonNotFound]},
     )

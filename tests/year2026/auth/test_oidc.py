@@ -26,7 +26,7 @@ from tests.support.oidc import complete_login, running_oidc_provider
 from year2026.app import create_app
 from year2026.auth import oidc
 from year2026.auth.errors import OidcTokenInvalid
-from year2026.auth.oidc_controller import BINDING_COOKIE, OidcController
+from year2026.auth.oidc_controller import BINDING_COOKIE
 from year2026.people.tables import OidcIdentity, Person, RefreshToken
 from year2026.redis import open_redis
 from year2026.settings import Settings
@@ -77,7 +77,7 @@ def oidc_settings(clean_state: Settings, provider_issuer: str) -> Settings:
 
 @pytest.fixture
 async def http(oidc_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(create_app(oidc_settings, extra_route_handlers=[OidcController])) as client:
+    async with serving(create_app(oidc_settings)) as client:
         yield client
 
 
@@ -333,7 +333,7 @@ async def test_start_too_often_from_one_address_is_rate_limited(
     oidc_settings: Settings, redis: Redis
 ) -> None:
     settings = msgspec.structs.replace(oidc_settings, auth_rate_per_address=2)
-    async with serving(create_app(settings, extra_route_handlers=[OidcController])) as client:
+    async with serving(create_app(settings)) as client:
         for _ in range(2):
             assert (await client.get("/auth/oidc/start")).status_code == 302
         assert_problem(await client.get("/auth/oidc/start"), 429, "rate-limited")
@@ -341,7 +341,7 @@ async def test_start_too_often_from_one_address_is_rate_limited(
 
 
 async def test_start_when_oidc_is_not_configured_is_not_found(clean_state: Settings) -> None:
-    app = create_app(clean_state, extra_route_handlers=[OidcController])
+    app = create_app(clean_state)
     async with serving(app) as client:
         assert_problem(await client.get("/auth/oidc/start"), 404, "oidc-disabled")
         refused = await client.get(f"{oidc.CALLBACK_PATH}?state=s&code=c")
@@ -353,13 +353,13 @@ async def test_start_when_the_discovery_names_another_issuer_is_unavailable(
 ) -> None:
     # with a trailing slash we ask for the same document, which names the issuer without one
     settings = with_provider(clean_state, provider_issuer + "/")
-    async with serving(create_app(settings, extra_route_handlers=[OidcController])) as client:
+    async with serving(create_app(settings)) as client:
         assert_problem(await client.get("/auth/oidc/start"), 503, "oidc-provider-unavailable")
 
 
 async def test_start_when_the_provider_is_down_is_unavailable(clean_state: Settings) -> None:
     settings = with_provider(clean_state, "http://127.0.0.1:9")  # discard port: nobody listens
-    async with serving(create_app(settings, extra_route_handlers=[OidcController])) as client:
+    async with serving(create_app(settings)) as client:
         assert_problem(await client.get("/auth/oidc/start"), 503, "oidc-provider-unavailable")
 
 

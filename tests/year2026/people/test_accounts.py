@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 
 from tests.support import people
+from year2026.people import accounts
 from year2026.people.tables import OidcIdentity, Person, RefreshToken
 
 PROBLEM = "application/problem+json"
@@ -185,3 +187,21 @@ async def test_jwks_endpoint_publishes_public_keys(client: httpx.AsyncClient) ->
     assert len(keys) >= 1
     assert {key["kty"] for key in keys} == {"EC"}
     assert all("d" not in key for key in keys)
+
+
+async def test_concurrent_first_sign_ins_of_one_identity_make_one_person(
+    client: httpx.AsyncClient,
+) -> None:
+    async def first_sign_in() -> uuid.UUID:
+        return await accounts.sign_in_with_provider(
+            issuer="https://idp.egov.kz",
+            subject="870101300123",
+            email="saule@example.kz",
+            email_verified=True,
+            name="Сәуле",
+        )
+
+    person_ids = await asyncio.gather(*(first_sign_in() for _ in range(6)))
+    assert len(set(person_ids)) == 1
+    assert await OidcIdentity.count() == 1
+    assert await Person.count() == 1
