@@ -17,7 +17,6 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from year2026 import __doc__ as platform_description
 from year2026.auth.guards import provide_principal
-from year2026.auth.keys import load_signing_keys
 from year2026.auth.oidc_controller import OidcController
 from year2026.db import close_pool, open_pool
 from year2026.errors import EXCEPTION_HANDLERS
@@ -42,7 +41,7 @@ def create_app(
 
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
-        app.state.token_issuer = TokenIssuer(load_signing_keys(settings), settings)
+        app.state.token_issuer = TokenIssuer(settings)
         engine = await open_pool(settings)
         try:
             redis = await open_redis(settings)

@@ -86,6 +86,21 @@ def demo() -> None:
 main.add_command(create_admin)
 
 
+@main.command("rotate-keys")
+def rotate_keys() -> None:
+    """Start signing access tokens with a new key; the old one stays published until its tokens
+    expire. Running API processes pick the new key up within seconds."""
+    import datetime as dt
+
+    from year2026.auth.keys import SigningKeysError, rotate_signing_keys
+
+    try:
+        kid = rotate_signing_keys(_settings_or_exit(), dt.datetime.now(dt.UTC))
+    except SigningKeysError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(kid)
+
+
 @main.command()
 def check() -> None:
     """Print the settings in force (secrets masked) and whether PostgreSQL and Redis answer."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 import uuid
-from dataclasses import dataclass
 
 from arq.connections import ArqRedis
 
-from year2026.auth.keys import SigningKeys
+from year2026.auth.keys import SigningKeys, key_file_path, load_signing_keys
 from year2026.auth.tokens import issue_access_token
 from year2026.db import get_engine
 from year2026.people import queries
@@ -25,12 +25,41 @@ from year2026.people.tables import RefreshToken
 from year2026.settings import Settings
 
 
-@dataclass(frozen=True)
 class TokenIssuer:
-    """The keys and settings that sign access tokens; one per process, on the app's state."""
+    """The keys and settings that sign access tokens; one per process, on the app's state.
 
-    keys: SigningKeys
-    settings: Settings
+    When the keys live in the key file, a rotation done elsewhere (`year2026 rotate-keys`, another
+    process) is picked up here within seconds: the file's stamp is checked at most every
+    `RELOAD_CHECK_SECONDS`, so that every API process soon signs with, and publishes, the new key.
+    """
+
+    RELOAD_CHECK_SECONDS = 2.0
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stamp = self._file_stamp()
+        self._keys = load_signing_keys(settings)
+        self._checked_at = time.monotonic()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        if self.settings.jwt_keys:
+            return None
+        try:
+            status = key_file_path(self.settings).stat()
+        except FileNotFoundError:
+            return None
+        return (status.st_mtime_ns, status.st_ino)
+
+    @property
+    def keys(self) -> SigningKeys:
+        now = time.monotonic()
+        if not self.settings.jwt_keys and now - self._checked_at >= self.RELOAD_CHECK_SECONDS:
+            self._checked_at = now
+            stamp = self._file_stamp()
+            if stamp != self._stamp:
+                self._keys = load_signing_keys(self.settings)
+                self._stamp = stamp
+        return self._keys
 
 
 def revoked_before_key(person_id: uuid.UUID) -> str:
