@@ -15,6 +15,7 @@ from arq.worker import Worker
 from piccolo.engine.postgres import PostgresEngine
 
 from year2026.db import close_pool, open_pool
+from year2026.people.sessions import purge_expired_refresh_tokens
 from year2026.redis import redis_settings
 from year2026.settings import Settings, get_settings
 
@@ -35,6 +36,11 @@ async def record_heartbeat(ctx: WorkerContext) -> str:
     return now
 
 
+async def purge_expired_sessions(ctx: WorkerContext) -> int:
+    """Housekeeping: refresh tokens past their expiry go (idempotent: a second run finds none)."""
+    return await purge_expired_refresh_tokens()
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.setdefault("settings", get_settings())
     ctx["db"] = await open_pool(settings)
@@ -49,8 +55,11 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
     """The worker for `settings`; tests pass `burst=True, handle_signals=False`."""
     options: dict[str, Any] = {
-        "functions": [record_heartbeat],
-        "cron_jobs": [cron(record_heartbeat, second=0, run_at_startup=False, unique=True)],  # type: ignore[arg-type]
+        "functions": [record_heartbeat, purge_expired_sessions],
+        "cron_jobs": [
+            cron(record_heartbeat, second=0, unique=True),  # type: ignore[arg-type]
+            cron(purge_expired_sessions, minute=17, second=0, unique=True),  # type: ignore[arg-type]
+        ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,
         "on_startup": _startup,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 
+import httpx
+
+from tests.support import people
 from tests.support.smtp import MailCatcher
 from tests.support.state import reset_state
 from year2026.db import get_engine
+from year2026.people.tables import RefreshToken
 from year2026.redis import open_redis
 from year2026.settings import Settings
 from year2026.worker import HEARTBEAT_KEY, QUEUE_NAME
@@ -65,3 +70,23 @@ def test_smtp_server_receives_a_real_message(smtp_server: MailCatcher) -> None:
     assert received.recipients == ["aigerim@example.kz"]
     assert received.message["Subject"] == "Тіркелу расталды"
     assert received.message.get_content().strip() == "Сәлеметсіз бе!"
+
+
+async def test_worker_purges_expired_refresh_tokens(
+    client: httpx.AsyncClient, run_jobs: Callable[[], Awaitable[int]], clean_state: Settings
+) -> None:
+    person = await people.sign_up(client)
+    await RefreshToken.update(
+        {RefreshToken.expires_at: dt.datetime.now(dt.UTC) - dt.timedelta(days=1)}
+    ).where(RefreshToken.person == person.person_id)
+    live = await people.sign_in(client, person.email)
+    redis = await open_redis(clean_state)
+    try:
+        await redis.enqueue_job(
+            "purge_expired_sessions", _job_id="purge_expired_sessions:test", _queue_name=QUEUE_NAME
+        )
+    finally:
+        await redis.aclose()
+    assert await run_jobs() == 1
+    remaining = await RefreshToken.select(RefreshToken.person)
+    assert [row["person"] for row in remaining] == [live.person_id]

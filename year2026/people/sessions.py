@@ -179,3 +179,14 @@ async def list_sessions(person_id: uuid.UUID) -> list[SessionInfo]:
         person_id,
     )
     return [SessionInfo(**row) for row in rows]
+
+
+async def purge_expired_refresh_tokens() -> int:
+    """Delete refresh tokens past their expiry (spent or not: nothing can use them any more).
+    Revoked tokens that have not expired stay, so that a replay is still recognised."""
+    deleted = (
+        await RefreshToken.delete()
+        .where(RefreshToken.expires_at < _now())
+        .returning(RefreshToken.id)
+    )
+    return len(deleted)
