@@ -23,7 +23,8 @@ LogLevel = Literal["debug", "info", "warning", "error"]
 
 PREFIX = "YEAR2026_"
 
-#: name (without prefix) → what it means; the README's table lists the same variables.
+#: name (without prefix) → what it means; the README's table lists the same variables (a test
+#: checks that it does).
 ENVIRONMENT: dict[str, str] = {
     "DATA_DIR": "folder for the embedded servers' data, keys and mail (default `./var`)",
     "DATABASE_URL": "PostgreSQL URL, `postgresql://user:pass@host:5432/db`; unset: embedded",
@@ -47,6 +48,7 @@ ENVIRONMENT: dict[str, str] = {
     "AUTH_RATE_PER_ADDRESS": "sign-up/sign-in/refresh attempts per client address a minute (30)",
     "AUTH_RATE_PER_ACCOUNT": "sign-in/refresh attempts per account in 15 minutes (10)",
     "TRUSTED_PROXIES": "addresses of reverse proxies whose X-Forwarded-For is believed (none)",
+    "ADMIN_PASSWORD": "password for a new admin made by `year2026 create-admin` (else it asks)",
 }
 
 
@@ -72,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     auth_rate_per_address: int = 30
     auth_rate_per_account: int = 10
     trusted_proxies: str = ""
+    admin_password: str = ""
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -144,7 +147,7 @@ def get_settings() -> Settings:
     return load_settings()
 
 
-SECRET_FIELDS: frozenset[str] = frozenset({"jwt_keys", "oidc_client_secret"})
+SECRET_FIELDS: frozenset[str] = frozenset({"jwt_keys", "oidc_client_secret", "admin_password"})
 
 
 def mask_url(url: str) -> str:
@@ -164,6 +167,8 @@ def describe(settings: Settings) -> dict[str, str]:
         text = str(value)
         if field.name in SECRET_FIELDS and text:
             text = "***"
+        elif field.name.endswith("_url"):
+            text = mask_url(text)
         shown[f"{PREFIX}{field.name.upper()}"] = text
     shown["database (in force)"] = mask_url(settings.effective_database_url)
     shown["redis (in force)"] = mask_url(settings.effective_redis_url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 
 import click
@@ -39,7 +38,10 @@ def create_admin(email: str, name: str) -> None:
     The password comes from YEAR2026_ADMIN_PASSWORD, or is asked for (twice, not shown); it is
     used only when a new account is created.
     """
-    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+    from year2026.settings import load_settings
+
+    # read now, not the process's cached settings: the variable belongs to this one command
+    password = load_settings().admin_password or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
     try:
