@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from typing import Any
 
@@ -11,6 +9,7 @@ import httpx
 import pytest
 
 from tests.support import people
+from tests.support.http import problem_of, token_roles
 from tests.support.people import SignedIn
 
 ASTANA_HUB = {
@@ -21,22 +20,6 @@ ASTANA_HUB = {
     "region": "astana",
     "website": "https://astanahub.com",
 }
-
-
-def problem_of(response: httpx.Response) -> tuple[int, str, str]:
-    """Status, media type and our `code`: what a client branches on."""
-    return (
-        response.status_code,
-        response.headers["content-type"].split(";")[0],
-        response.json().get("code", ""),
-    )
-
-
-def token_roles(person: SignedIn) -> list[str]:
-    """The roles the access token carries (read, not verified: the API verifies it)."""
-    payload = person.access_token.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return sorted(claims["roles"])
 
 
 async def create_organization(
@@ -128,7 +111,7 @@ async def test_member_of_another_organization_is_refused(api: httpx.AsyncClient)
     mine = await create_organization(api, admin, name_en="Alem AI")
     theirs = await create_organization(api, admin, name_en="Akimat of Almaty", kind="akimat")
     member = await member_of(api, admin, mine["id"])
-    assert token_roles(member) == ["citizen", "organizer"]
+    assert token_roles(member.access_token) == ["citizen", "organizer"]
 
     update = await api.patch(
         f"/organizations/{theirs['id']}", json={"name_en": "Taken over"}, headers=member.headers
@@ -167,7 +150,7 @@ async def test_removed_member_is_refused_with_earlier_token(api: httpx.AsyncClie
     admin = await people.admin(api)
     organization = await create_organization(api, admin)
     member = await member_of(api, admin, organization["id"])
-    assert token_roles(member) == ["citizen", "organizer"]
+    assert token_roles(member.access_token) == ["citizen", "organizer"]
     removal = await api.delete(
         f"/organizations/{organization['id']}/members/{member.person_id}", headers=admin.headers
     )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import uuid
 
 import httpx
@@ -12,6 +10,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import serving
 from tests.support import people
+from tests.support.http import problem_of, token_roles
 from tests.support.people import PASSWORD, SignedIn
 from year2026.app import create_app
 from year2026.people import accounts, roles
@@ -20,22 +19,6 @@ from year2026.people.enums import Role
 from year2026.people.errors import LastAdmin, RoleRequired
 from year2026.people.tables import RoleGrant
 from year2026.settings import Settings
-
-
-def problem_of(response: httpx.Response) -> tuple[int, str, str]:
-    """Status, media type and our `code`: what a client branches on."""
-    return (
-        response.status_code,
-        response.headers["content-type"].split(";")[0],
-        response.json().get("code", ""),
-    )
-
-
-def token_roles(access_token: str) -> list[str]:
-    """The roles an access token carries (read, not verified: the API verifies it)."""
-    payload = access_token.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return sorted(claims["roles"])
 
 
 async def grant(
