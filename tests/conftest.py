@@ -124,7 +124,8 @@ async def settings(test_servers: ServerSet) -> AsyncIterator[Settings]:
     yield get_settings()
     from year2026.db import get_engine
 
-    await get_engine().close_connection_pool()
+    if get_engine().pool is not None:
+        await get_engine().close_connection_pool()
     connection = await asyncpg.connect(test_servers.admin_url)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

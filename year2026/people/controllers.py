@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
@@ -116,7 +117,9 @@ class AuthController(Controller):
         guards=[requires_signed_in],
         opt={"errors": [InvalidAccessToken]},
     )
-    async def sign_out_everywhere(self, state: State, principal: Principal) -> None:
+    async def sign_out_everywhere(
+        self, state: State, principal: NamedDependency[Principal]
+    ) -> None:
         await sessions.end_all_sessions(state.token_issuer, state.redis, principal.person_id)
 
 
@@ -130,7 +133,7 @@ class MeController(Controller):
         summary="My profile, roles and organizations",
         opt={"errors": [PersonNotFound]},
     )
-    async def show(self, principal: Principal) -> Profile:
+    async def show(self, principal: NamedDependency[Principal]) -> Profile:
         return await accounts.profile(principal.person_id)
 
     @patch(
@@ -139,7 +142,9 @@ class MeController(Controller):
         summary="Change my profile",
         opt={"errors": [PersonNotFound]},
     )
-    async def update(self, principal: Principal, data: JSONBody[ProfileUpdate]) -> Profile:
+    async def update(
+        self, principal: NamedDependency[Principal], data: JSONBody[ProfileUpdate]
+    ) -> Profile:
         changes = {
             name: getattr(data, name)
             for name in data.__struct_fields__
@@ -148,7 +153,7 @@ class MeController(Controller):
         return await accounts.update_profile(principal.person_id, changes)
 
     @get("/sessions", guards=[requires_signed_in], summary="My live sign-in sessions")
-    async def list_sessions(self, principal: Principal) -> list[SessionInfo]:
+    async def list_sessions(self, principal: NamedDependency[Principal]) -> list[SessionInfo]:
         return await sessions.list_sessions(principal.person_id)
 
     @get(
@@ -157,7 +162,7 @@ class MeController(Controller):
         summary="Everything held about me, as JSON",
         opt={"errors": [PersonNotFound]},
     )
-    async def export(self, principal: Principal) -> dict[str, Any]:
+    async def export(self, principal: NamedDependency[Principal]) -> dict[str, Any]:
         return await accounts.export_person(principal.person_id)
 
     @delete(
@@ -166,7 +171,7 @@ class MeController(Controller):
         summary="Erase my personal data and end all my sessions",
         opt={"errors": [PersonNotFound]},
     )
-    async def erase(self, state: State, principal: Principal) -> None:
+    async def erase(self, state: State, principal: NamedDependency[Principal]) -> None:
         await accounts.erase_person(principal.person_id)
         await sessions.mark_access_tokens_revoked(state.settings, state.redis, principal.person_id)
 

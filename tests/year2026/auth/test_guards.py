@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from litestar import get
+from litestar.di import NamedDependency
 
 from tests.conftest import serving
 from tests.support import people
@@ -25,7 +26,7 @@ from year2026.settings import Settings
 
 
 @get("/probe/citizen", guards=[requires_signed_in])
-async def citizen_probe(principal: Principal) -> str:
+async def citizen_probe(principal: NamedDependency[Principal]) -> str:
     return str(principal.person_id)
 
 
