@@ -19,8 +19,15 @@ from year2026.db import get_engine
 from year2026.i18n import Language
 from year2026.people import queries
 from year2026.people.enums import Gender, Region, Role
-from year2026.people.errors import EmailTaken, InvalidCredentials, PersonNotFound, WeakPassword
+from year2026.people.errors import (
+    EmailTaken,
+    InvalidCredentials,
+    LastAdmin,
+    PersonNotFound,
+    WeakPassword,
+)
 from year2026.people.records import OrganizationRef, Profile
+from year2026.people.roles import lock_admins
 from year2026.people.tables import Membership, OidcIdentity, Person, RefreshToken, RoleGrant
 
 
@@ -163,6 +170,8 @@ async def erase_person(person_id: uuid.UUID) -> None:
     """Forget the person: identity, credentials, sessions, memberships and grants go; the row stays
     with its statistics-only fields (region, birth year, gender) so that counts do not change."""
     async with get_engine().transaction():
+        if await lock_admins() == {person_id}:
+            raise LastAdmin  # the platform would be left with nobody to grant roles
         erased = (
             await Person.update(
                 {

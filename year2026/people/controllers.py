@@ -18,6 +18,7 @@ from year2026.people import accounts, sessions, signin
 from year2026.people.errors import (
     EmailTaken,
     InvalidCredentials,
+    LastAdmin,
     PersonNotFound,
     SessionEnded,
     WeakPassword,
@@ -169,11 +170,10 @@ class MeController(Controller):
         "/",
         guards=[requires_signed_in],
         summary="Erase my personal data and end all my sessions",
-        opt={"errors": [PersonNotFound]},
+        opt={"errors": [PersonNotFound, LastAdmin]},
     )
     async def erase(self, state: State, principal: NamedDependency[Principal]) -> None:
-        await accounts.erase_person(principal.person_id)
-        await sessions.mark_access_tokens_revoked(state.settings, state.redis, principal.person_id)
+        await signin.forget_person(state.token_issuer, state.redis, principal.person_id)
 
 
 class JwksController(Controller):

@@ -88,6 +88,16 @@ async def grant_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> P
     return await _person_roles(row)
 
 
+async def lock_admins() -> set[uuid.UUID]:
+    """The admins, their grants locked (in one order, so two callers cannot deadlock) until the
+    surrounding transaction ends: whoever checks "is someone else still admin?" sees the truth."""
+    locked = await RoleGrant.raw(
+        "SELECT person FROM role_grant WHERE role = {} ORDER BY id FOR UPDATE",
+        Role.ADMIN.value,
+    )
+    return {row["person"] for row in locked}
+
+
 async def revoke_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> None:
     """Take `role` from the person (a no-op when they do not hold it); the last admin keeps it.
 
@@ -98,11 +108,7 @@ async def revoke_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> 
     _require_grantable(role)
     await _live_person(person_id)
     async with get_engine().transaction():
-        locked = await RoleGrant.raw(
-            "SELECT person FROM role_grant WHERE role = {} ORDER BY id FOR UPDATE",
-            Role.ADMIN.value,
-        )
-        admins = {row["person"] for row in locked}
+        admins = await lock_admins()
         # checked again under the lock: an admin whose own role was just revoked cannot act
         if actor_id not in admins:
             raise RoleRequired(role=Role.ADMIN.value)

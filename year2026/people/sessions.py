@@ -13,7 +13,7 @@ import secrets
 import time
 import uuid
 
-from arq.connections import ArqRedis
+from redis.asyncio import Redis
 
 from year2026.auth.keys import SigningKeys, key_file_path, load_signing_keys
 from year2026.auth.tokens import issue_access_token
@@ -147,7 +147,7 @@ async def end_session(refresh_token: str) -> None:
         await _revoke_families([known[0]["family_id"]])
 
 
-async def end_all_sessions(issuer: TokenIssuer, redis: ArqRedis, person_id: uuid.UUID) -> None:
+async def end_all_sessions(issuer: TokenIssuer, redis: Redis, person_id: uuid.UUID) -> None:
     """Sign-out everywhere: every refresh token revoked, and access tokens issued until now
     refused (the mark lives in Redis as long as such a token could still be valid)."""
     await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
@@ -157,7 +157,7 @@ async def end_all_sessions(issuer: TokenIssuer, redis: ArqRedis, person_id: uuid
 
 
 async def mark_access_tokens_revoked(
-    settings: Settings, redis: ArqRedis, person_id: uuid.UUID
+    settings: Settings, redis: Redis, person_id: uuid.UUID
 ) -> None:
     lifetime = dt.timedelta(minutes=settings.access_token_minutes, seconds=60)
     await redis.set(

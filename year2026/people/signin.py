@@ -29,6 +29,12 @@ def account_limit(settings: Settings, flow: str) -> Limit:
     return Limit(f"{flow}:account", settings.auth_rate_per_account, _ACCOUNT_WINDOW_SECONDS)
 
 
+async def forget_person(issuer: TokenIssuer, redis: Redis, person_id: uuid.UUID) -> None:
+    """`DELETE /me`: personal data erased, sessions ended, live access tokens refused."""
+    await accounts.erase_person(person_id)
+    await sessions.mark_access_tokens_revoked(issuer.settings, redis, person_id)
+
+
 async def sign_up(
     issuer: TokenIssuer,
     redis: Redis,

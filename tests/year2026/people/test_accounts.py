@@ -205,3 +205,13 @@ async def test_concurrent_first_sign_ins_of_one_identity_make_one_person(
     assert len(set(person_ids)) == 1
     assert await OidcIdentity.count() == 1
     assert await Person.count() == 1
+
+
+async def test_the_last_admin_cannot_erase_themselves(client: httpx.AsyncClient) -> None:
+    only_admin = await people.admin(client)
+    refused = await client.delete("/me", headers=only_admin.headers)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "last-admin"
+    assert (await client.get("/me", headers=only_admin.headers)).status_code == 200
+    await people.admin(client)  # with a second admin, the first may go
+    assert (await client.delete("/me", headers=only_admin.headers)).status_code == 204
