@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar, MediaType, Response
+from litestar import Litestar, MediaType, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -68,6 +70,7 @@ def create_app(
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
+        before_request=refuse_unknown_query,
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
@@ -96,7 +99,40 @@ def create_app(
         logging_config=None,
     )
     _complete_options_allow(app)
+    _remember_query_names(app)
     return app
+
+
+_QUERY_NAMES = "year2026.query_names"
+
+
+def _remember_query_names(app: Litestar) -> None:
+    """Note on each handler the query parameters it reads, for `refuse_unknown_query`."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler, kwargs_model in route.route_handler_map.values():
+            if "query" in kwargs_model.expected_reserved_kwargs or handler.opt.get("open_query"):
+                continue  # it takes whatever query parameters come (e.g. a provider's redirect)
+            names = {param.field_alias for param in kwargs_model.expected_query_params}
+            handler.opt[_QUERY_NAMES] = frozenset(names)
+
+
+async def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
+    """A query parameter no operation reads is a mistake (a typo, an outdated client): say so
+    with a 400 rather than answer as if it had not been sent."""
+    known: frozenset[str] | None = request.route_handler.opt.get(_QUERY_NAMES)
+    if known is None:
+        return
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationException(
+            detail="Unknown query parameter",
+            extra=[
+                {"source": "query", "key": name, "message": "Unknown query parameter"}
+                for name in unknown[:10]
+            ],
+        )
 
 
 def _complete_options_allow(app: Litestar) -> None:

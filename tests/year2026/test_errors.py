@@ -191,3 +191,13 @@ async def test_request_id_is_echoed_or_made(probe_client: httpx.AsyncClient) -> 
     replaced = await probe_client.get("/healthz", headers={"X-Request-ID": "bad id\tinjected"})
     assert replaced.headers["x-request-id"] != "bad id\tinjected"
     assert len(replaced.headers["x-request-id"]) == 32
+
+
+async def test_unknown_query_parameter_is_400(probe_client: httpx.AsyncClient) -> None:
+    response = await probe_client.post(
+        "/probe/events/7/bookings?note=1&nte=2", json={"name": "A", "seats": 1}
+    )
+    body = assert_problem(response, 400)
+    assert body["errors"] == [
+        {"source": "query", "field": "nte", "message": "Unknown query parameter"}
+    ]

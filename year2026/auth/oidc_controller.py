@@ -80,7 +80,9 @@ class OidcController(Controller):
                 OidcTokenInvalid,
                 OidcProviderUnavailable,
                 EmailTaken,  # only when a concurrent sign-up takes the verified email first
-            ]
+            ],
+            # providers add their own parameters (RFC 9207 `iss`, `session_state`, …)
+            "open_query": True,
         },
         # anonymous: the 401s here are failed sign-ins, not a missing bearer token
         security=[{}],
