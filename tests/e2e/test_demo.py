@@ -105,23 +105,16 @@ def running_demo(data_dir: Path, port: int) -> Iterator[tuple[str, list[str]]]:
         assert left == [], f"left running after Ctrl-C: {left}\n{''.join(lines)}"
 
 
-async def _mark_database(data_dir: Path) -> None:
+async def _demo_database(data_dir: Path, *statements: str) -> object:
+    """Run statements on the demo's own PostgreSQL (through its socket); the last one's value."""
     connection = await asyncpg.connect(
         host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
     )
     try:
-        await connection.execute("CREATE TABLE e2e_marker (note text)")
-        await connection.execute("INSERT INTO e2e_marker VALUES ('kept across runs')")
-    finally:
-        await connection.close()
-
-
-async def _read_mark(data_dir: Path) -> str:
-    connection = await asyncpg.connect(
-        host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
-    )
-    try:
-        return str(await connection.fetchval("SELECT note FROM e2e_marker"))
+        value: object = None
+        for statement in statements:
+            value = await connection.fetchval(statement)
+        return value
     finally:
         await connection.close()
 
@@ -146,16 +139,6 @@ def _printed_accounts(printed: str) -> list[tuple[str, str, str]]:
     return found
 
 
-async def _count_people(data_dir: Path) -> int:
-    connection = await asyncpg.connect(
-        host=str(postgres_socket_dir(data_dir)), user="postgres", database="year2026"
-    )
-    try:
-        return int(await connection.fetchval("SELECT count(*) FROM person"))
-    finally:
-        await connection.close()
-
-
 def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     port = free_port()
@@ -170,7 +153,13 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
         assert schema.json()["info"]["title"] == "year2026 API"
         missing = httpx.get(f"{base_url}/nowhere", timeout=10)
         assert missing.headers["content-type"] == "application/problem+json"
-        asyncio.run(_mark_database(data_dir))
+        asyncio.run(
+            _demo_database(
+                data_dir,
+                "CREATE TABLE e2e_marker (note text)",
+                "INSERT INTO e2e_marker VALUES ('kept across runs')",
+            )
+        )
         # the demo accounts are printed with their passwords, and they work
         for role, email, password in _printed_accounts(printed):
             signed_in = httpx.post(
@@ -195,7 +184,8 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
 
     with running_demo(data_dir, port) as (base_url, lines):
         assert httpx.get(f"{base_url}/readyz", timeout=10).status_code == 200
-        assert asyncio.run(_read_mark(data_dir)) == "kept across runs"
+        marker = asyncio.run(_demo_database(data_dir, "SELECT note FROM e2e_marker"))
+        assert marker == "kept across runs"
         # loading the demo again changed nothing and broke nothing
         assert len(_printed_accounts("".join(lines))) == 4
-        assert asyncio.run(_count_people(data_dir)) == 4
+        assert asyncio.run(_demo_database(data_dir, "SELECT count(*) FROM person")) == 4
