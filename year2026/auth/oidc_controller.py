@@ -18,7 +18,7 @@ from year2026.auth.errors import (
     OidcStateInvalid,
     OidcTokenInvalid,
 )
-from year2026.people.controllers import client_address
+from year2026.client import client_address, user_agent
 from year2026.people.errors import EmailTaken
 from year2026.people.records import TokenPair
 from year2026.ratelimit import RateLimited
@@ -104,7 +104,7 @@ class OidcController(Controller):
             state=oauth_state,
             code=code,
             binding=binding,
-            user_agent=request.headers.get("user-agent", "")[:200],
+            user_agent=user_agent(request),
             error=error,
         )
         return Response(pair, cookies=[_binding_cookie(settings, "", max_age=0)])

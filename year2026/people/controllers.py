@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 import msgspec
@@ -14,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.guards import Principal, requires_signed_in
+from year2026.client import client_address, user_agent
 from year2026.people import accounts, sessions, signin
 from year2026.people.errors import (
     EmailTaken,
@@ -26,25 +26,6 @@ from year2026.people.errors import (
 from year2026.people.records import Profile, SessionInfo, TokenPair
 from year2026.people.schemas import Jwks, ProfileUpdate, RefreshRequest, SignIn, SignUp
 from year2026.ratelimit import RateLimited
-from year2026.settings import Settings
-
-
-def client_address(request: Request[Any, Any, Any], settings: Settings) -> str:
-    """The caller's address; X-Forwarded-For is believed only from a configured proxy."""
-    peer = request.client.host if request.client else "unknown"
-    trusted = {entry.strip() for entry in settings.trusted_proxies.split(",") if entry.strip()}
-    forwarded = request.headers.get("x-forwarded-for")
-    if peer in trusted and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            return peer
-    return peer
-
-
-def _user_agent(request: Request[Any, Any, Any]) -> str:
-    return request.headers.get("user-agent", "")[:200]
 
 
 class AuthController(Controller):
@@ -68,7 +49,7 @@ class AuthController(Controller):
             preferred_language=data.preferred_language,
             region=data.region,
             address=client_address(request, state.settings),
-            user_agent=_user_agent(request),
+            user_agent=user_agent(request),
         )
         return pair
 
@@ -87,7 +68,7 @@ class AuthController(Controller):
             email=data.email,
             password=data.password,
             address=client_address(request, state.settings),
-            user_agent=_user_agent(request),
+            user_agent=user_agent(request),
         )
 
     @post(
@@ -104,7 +85,7 @@ class AuthController(Controller):
             state.redis,
             refresh_token=data.refresh_token,
             address=client_address(request, state.settings),
-            user_agent=_user_agent(request),
+            user_agent=user_agent(request),
         )
 
     @post("/sign-out", summary="End the session of this refresh token", status_code=204)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import msgspec
 
+from tests.conftest import serving
 from tests.support import people
+from tests.support.state import reset_state
+from year2026.app import create_app
 from year2026.people.tables import RefreshToken
+from year2026.settings import Settings
 
 
 async def refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
@@ -125,3 +130,30 @@ async def test_sign_up_is_rate_limited_per_address(client: httpx.AsyncClient) ->
         )
         statuses.append(answer.status_code)
     assert statuses == [422] * 30 + [429]
+
+
+async def sign_up_statuses(client: httpx.AsyncClient, forwarded_for: list[str]) -> list[int]:
+    statuses = []
+    for n, address in enumerate(forwarded_for):
+        answer = await client.post(
+            "/auth/sign-up",
+            json={"email": f"x{n}@example.kz", "password": f"x{n}@example.kz", "display_name": "X"},
+            headers={"X-Forwarded-For": address},
+        )
+        statuses.append(answer.status_code)
+    return statuses
+
+
+async def test_forwarded_address_is_believed_only_from_a_trusted_proxy(
+    clean_state: Settings,
+) -> None:
+    strict = msgspec.structs.replace(clean_state, auth_rate_per_address=2)
+    # the ASGI test client connects from 127.0.0.1: untrusted, a spoofed header changes nothing
+    async with serving(create_app(strict)) as client:
+        spoofed = await sign_up_statuses(client, ["10.0.0.1", "10.0.0.2", "10.0.0.3"])
+    assert spoofed == [422, 422, 429]
+    await reset_state(clean_state)
+    behind_proxy = msgspec.structs.replace(strict, trusted_proxies="127.0.0.1")
+    async with serving(create_app(behind_proxy)) as client:
+        forwarded = await sign_up_statuses(client, ["10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1"])
+    assert forwarded == [422, 422, 422, 429]  # each real client has a budget of its own
