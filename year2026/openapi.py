@@ -1,7 +1,8 @@
 """The OpenAPI schema tells the whole truth about errors, so clients and schemathesis can trust it.
 
-Every operation documents the problem responses it can give: 500 always; 400 when it reads
-parameters or a body; 413 with a body; 404 with path parameters; 401/403 when guarded; plus the
+Every operation documents the problem responses it can give: 400 and 500 always (any operation
+refuses a query parameter it does not read); 413 with a body; 404 with path parameters; 401 with
+a signed-in caller, 403 as well when guarded; plus the
 domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
 """
 
@@ -22,8 +23,6 @@ from litestar.typing import FieldDefinition
 from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
 from year2026.exceptions import DomainError
 
-#: handler parameters that are not read from the request's parameters or body
-_NOT_FROM_REQUEST = frozenset({"request", "state", "scope", "headers", "cookies", "principal"})
 BEARER_SCHEME = "bearer"
 
 
@@ -36,25 +35,19 @@ def problem_spec(status: int) -> ResponseSpec:
     )
 
 
-def declared_errors(handler: HTTPRouteHandler) -> list[type[DomainError]]:
-    errors: list[type[DomainError]] = list(handler.opt.get("errors", ()))
-    return errors
-
-
 def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
-    statuses = {500}
-    parameters = set(handler.parsed_fn_signature.parameters) - _NOT_FROM_REQUEST
-    if parameters:
-        statuses.add(400)
+    statuses = {400, 500}
+    parameters = handler.parsed_fn_signature.parameters
     if "data" in parameters:
         statuses.add(413)
     if path_parameters:
-        statuses.update({400, 404})
+        statuses.add(404)
     if handler.guards:
         statuses.update({401, 403})
-    if "principal" in handler.parsed_fn_signature.parameters:
+    if "principal" in parameters:
         statuses.add(401)
-    for error in declared_errors(handler):
+    declared: tuple[type[DomainError], ...] = tuple(handler.opt.get("errors", ()))
+    for error in declared:
         statuses.update(code for kind, code in DOMAIN_STATUS.items() if issubclass(error, kind))
     for http_error in handler.raises or ():
         statuses.add(int(http_error.status_code))

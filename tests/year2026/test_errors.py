@@ -201,3 +201,15 @@ async def test_unknown_query_parameter_is_400(probe_client: httpx.AsyncClient) -
     assert body["errors"] == [
         {"source": "query", "field": "nte", "message": "Unknown query parameter"}
     ]
+
+
+async def test_operation_without_parameters_refuses_query_and_documents_it(
+    probe_client: httpx.AsyncClient,
+) -> None:
+    response = await probe_client.get("/healthz?verbose=1")
+    body = assert_problem(response, 400)
+    assert body["errors"] == [
+        {"source": "query", "field": "verbose", "message": "Unknown query parameter"}
+    ]
+    schema = (await probe_client.get("/schema/openapi.json")).json()
+    assert "400" in schema["paths"]["/healthz"]["get"]["responses"]
