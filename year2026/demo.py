@@ -6,13 +6,15 @@ printed on purpose, and are never used anywhere else.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, field
 
 from year2026.i18n import Language
-from year2026.people import accounts, queries
+from year2026.people import accounts, organizations, queries, roles
 from year2026.people.enums import OrganizationKind, Region, Role
-from year2026.people.tables import Membership, Organization, RoleGrant
+from year2026.people.errors import AlreadyMember
+from year2026.people.tables import Organization
 
 DEMO_ORGANIZATION_ID = uuid.UUID("2026a1a0-0000-4000-8000-000000000001")
 
@@ -78,18 +80,20 @@ async def _ensure_organization() -> uuid.UUID:
 
 
 async def load_demo_data() -> DemoReport:
+    """The demo organization and accounts, made through the same services an admin would use."""
     report = DemoReport()
     organization_id = await _ensure_organization()
+    admin = next(account for account in DEMO_ACCOUNTS if account.role is Role.ADMIN)
+    admin_id = await accounts.create_admin(
+        email=admin.email, password=admin.password, display_name=admin.name
+    )
     for account in DEMO_ACCOUNTS:
-        person_id = await _ensure_account(account)
-        if account.role is Role.ORGANIZER and not await queries.is_member(
-            person_id, organization_id
-        ):
-            await Membership.insert(Membership(organization=organization_id, person=person_id))
-        if account.role in (Role.STAFF, Role.ADMIN) and account.role not in (
-            await queries.granted_roles(person_id)
-        ):
-            await RoleGrant.insert(RoleGrant(person=person_id, role=account.role.value))
+        person_id = admin_id if account is admin else await _ensure_account(account)
+        if account.role is Role.STAFF:
+            await roles.grant_role(admin_id, person_id, Role.STAFF)  # a no-op the second time
+        if account.role is Role.ORGANIZER:
+            with contextlib.suppress(AlreadyMember):
+                await organizations.add_member(admin_id, organization_id, account.email)
         report.accounts.append((account.role.value, account.email, account.password))
     report.links.append(("JWKS", "/.well-known/jwks.json"))
     return report

@@ -114,7 +114,3 @@ class RequestContextMiddleware:
                     status=status["code"],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 )
-
-
-def remember_request_id(scope: Scope, request_id: str) -> None:
-    scope.setdefault("state", {})[_REQUEST_ID_KEY] = request_id

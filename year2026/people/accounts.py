@@ -17,6 +17,7 @@ from year2026.auth.passwords import (
 )
 from year2026.db import get_engine
 from year2026.i18n import Language
+from year2026.patching import column_values
 from year2026.people import queries
 from year2026.people.enums import Gender, Region, Role
 from year2026.people.errors import (
@@ -116,11 +117,9 @@ _EDITABLE = ("display_name", "preferred_language", "region", "birth_year", "gend
 
 async def update_profile(person_id: uuid.UUID, changes: dict[str, Any]) -> Profile:
     """Apply the given fields (absent ones stay; `None` clears an optional one)."""
-    values: dict[Any, Any] = {}
-    for name in _EDITABLE:
-        if name in changes:
-            value = changes[name]
-            values[getattr(Person, name)] = value.value if hasattr(value, "value") else value
+    if isinstance(changes.get("display_name"), str):
+        changes = {**changes, "display_name": changes["display_name"].strip()}  # as at sign-up
+    values = column_values(Person, changes, _EDITABLE)
     if values:
         values[Person.updated_at] = dt.datetime.now(dt.UTC)
         updated = (
@@ -259,11 +258,5 @@ async def create_admin(*, email: str, password: str, display_name: str) -> uuid.
         )
     else:
         person_id = row["id"]
-    await RoleGrant.raw(
-        "INSERT INTO role_grant (id, person, role, granted_at) VALUES ({}, {}, {}, now())"
-        " ON CONFLICT (person, role) DO NOTHING",
-        uuid.uuid4(),
-        person_id,
-        Role.ADMIN.value,
-    )
+    await queries.grant_role_once(person_id, Role.ADMIN)
     return person_id

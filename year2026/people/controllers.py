@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -14,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.guards import Principal, requires_signed_in
 from year2026.client import client_address, user_agent
+from year2026.patching import present_fields
 from year2026.people import accounts, sessions, signin
 from year2026.people.errors import (
     EmailTaken,
@@ -127,12 +127,7 @@ class MeController(Controller):
     async def update(
         self, principal: NamedDependency[Principal], data: JSONBody[ProfileUpdate]
     ) -> Profile:
-        changes = {
-            name: getattr(data, name)
-            for name in data.__struct_fields__
-            if getattr(data, name) is not msgspec.UNSET
-        }
-        return await accounts.update_profile(principal.person_id, changes)
+        return await accounts.update_profile(principal.person_id, present_fields(data))
 
     @get("/sessions", guards=[requires_signed_in], summary="My live sign-in sessions")
     async def list_sessions(self, principal: NamedDependency[Principal]) -> list[SessionInfo]:

@@ -16,6 +16,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from year2026.auth.guards import Principal, requires_admin, requires_signed_in
+from year2026.patching import present_fields
 from year2026.people import organizations, roles
 from year2026.people.enums import Role
 from year2026.people.errors import (
@@ -112,13 +113,8 @@ class OrganizationsController(Controller):
         organization_id: FromPath[uuid.UUID],
         data: JSONBody[OrganizationUpdate],
     ) -> Organization:
-        changes = {
-            name: getattr(data, name)
-            for name in data.__struct_fields__
-            if getattr(data, name) is not msgspec.UNSET
-        }
         return await organizations.update_organization(
-            principal.person_id, organization_id, changes
+            principal.person_id, organization_id, present_fields(data)
         )
 
     @get(

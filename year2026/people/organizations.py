@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from year2026.exceptions import NotFound
 from year2026.i18n import Language, Texts
+from year2026.patching import column_values
 from year2026.people import queries
 from year2026.people.enums import OrganizationKind, Region, Role
 from year2026.people.errors import (
@@ -136,14 +137,11 @@ async def update_organization(
     of this very organization, may."""
     current = await _organization_row(organization_id)
     await require_member_or_admin(actor_id, organization_id)
-    values: dict[Any, Any] = {}
-    for name in _EDITABLE:
-        if name in changes:
-            value = changes[name]
-            value = value.value if hasattr(value, "value") else value
-            values[getattr(OrganizationTable, name)] = (
-                value.strip() if name.startswith("name_") else value
-            )
+    trimmed = {
+        name: value.strip() if name.startswith("name_") else value
+        for name, value in changes.items()
+    }
+    values = column_values(OrganizationTable, trimmed, _EDITABLE)
     if not values:
         return _organization(current)
     rows = (
@@ -250,11 +248,6 @@ async def remove_member(
         raise MembershipNotFound
 
 
-async def list_my_organizations(person_id: uuid.UUID) -> list[Organization]:
-    """The organizations the person may act for, by English name."""
-    return [_organization(row) for row in await queries.organization_rows_of(person_id)]
-
-
 __all__ = [
     "DEFAULT_PAGE",
     "MAX_PAGE",
@@ -263,7 +256,6 @@ __all__ = [
     "create_organization",
     "get_organization",
     "list_members",
-    "list_my_organizations",
     "list_organizations",
     "remove_member",
     "require_admin",

@@ -28,9 +28,18 @@ async def person_row(person_id: uuid.UUID) -> dict[str, Any] | None:
     return row
 
 
-async def granted_roles(person_id: uuid.UUID) -> set[Role]:
-    rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.person == person_id)
-    return {Role(row["role"]) for row in rows}
+async def grant_role_once(
+    person_id: uuid.UUID, role: Role, granted_by: uuid.UUID | None = None
+) -> None:
+    """Record the grant; a second grant of the same role changes nothing (and cannot race)."""
+    await RoleGrant.raw(
+        "INSERT INTO role_grant (id, person, role, granted_at, granted_by)"
+        " VALUES ({}, {}, {}, now(), {}) ON CONFLICT (person, role) DO NOTHING",
+        uuid.uuid4(),
+        person_id,
+        role.value,
+        granted_by,
+    )
 
 
 async def organization_rows_of(person_id: uuid.UUID) -> list[dict[str, Any]]:

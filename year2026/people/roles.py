@@ -77,14 +77,7 @@ async def grant_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> P
     await require_admin(actor_id)
     _require_grantable(role)
     row = await _live_person(person_id)
-    await RoleGrant.raw(
-        "INSERT INTO role_grant (id, person, role, granted_at, granted_by)"
-        " VALUES ({}, {}, {}, now(), {}) ON CONFLICT (person, role) DO NOTHING",
-        uuid.uuid4(),
-        person_id,
-        role.value,
-        actor_id,
-    )
+    await queries.grant_role_once(person_id, role, granted_by=actor_id)
     return await _person_roles(row)
 
 

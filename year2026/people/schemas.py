@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 import msgspec
@@ -94,7 +93,3 @@ class RoleGrantRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
 
 class Jwks(msgspec.Struct, frozen=True):
     keys: list[dict[str, str]]
-
-
-class PersonId(msgspec.Struct, frozen=True):
-    id: uuid.UUID
