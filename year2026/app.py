@@ -20,7 +20,7 @@ from litestar.types import ControllerRouterHandler, Scope
 from year2026 import __doc__ as platform_description
 from year2026.auth.guards import provide_principal
 from year2026.auth.oidc_controller import OidcController
-from year2026.db import close_pool, open_pool
+from year2026.db import database_pool
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
@@ -44,19 +44,13 @@ def create_app(
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.token_issuer = TokenIssuer(settings)
-        engine = await open_pool(settings)
-        try:
-            redis = await open_redis(settings)
-        except BaseException:
-            await close_pool(engine)
-            raise
-        app.state.db = engine
-        app.state.redis = redis
-        try:
-            yield
-        finally:
-            await redis.aclose()
-            await close_pool(engine)
+        async with database_pool(settings) as engine:
+            app.state.db = engine
+            app.state.redis = await open_redis(settings)  # connects on first use
+            try:
+                yield
+            finally:
+                await app.state.redis.aclose()
 
     app = Litestar(
         route_handlers=[

@@ -116,12 +116,11 @@ def check() -> None:
 
 
 async def _probe(settings: Settings) -> tuple[bool, bool, str | None]:
-    from year2026.db import build_engine, database_answers
+    from year2026.db import database_answers, get_engine
     from year2026.redis import open_redis, redis_answers
     from year2026.worker import HEARTBEAT_KEY
 
-    engine = build_engine(settings)
-    postgres_ok = await database_answers(engine)
+    postgres_ok = await database_answers(get_engine())  # a new connection: no pool here
     redis_ok = False
     heartbeat = None
     try:

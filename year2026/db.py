@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
@@ -22,6 +24,16 @@ def get_engine() -> PostgresEngine:
     if not isinstance(engine, PostgresEngine):
         raise TypeError("PICCOLO_CONF does not name a PostgreSQL engine")
     return engine
+
+
+@asynccontextmanager
+async def database_pool(settings: Settings) -> AsyncIterator[PostgresEngine]:
+    """The engine with its connection pool open for the duration of the block."""
+    engine = await open_pool(settings)
+    try:
+        yield engine
+    finally:
+        await close_pool(engine)
 
 
 async def open_pool(settings: Settings) -> PostgresEngine:

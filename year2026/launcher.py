@@ -56,18 +56,14 @@ async def prepare_database() -> DemoReport:
     """Migrations, then the demo data; returns what to print about it."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from year2026.db import close_pool, get_engine
+    from year2026.db import database_pool
+    from year2026.settings import get_settings
 
     result = await run_forwards("all")
     if not result.success:
         raise SystemExit(f"migrations failed: {result.message}")
-    engine = get_engine()
-    await engine.start_connection_pool(min_size=1, max_size=4)
-    try:
-        report = await load_demo_data()
-    finally:
-        await close_pool(engine)
-    return report
+    async with database_pool(get_settings()):
+        return await load_demo_data()
 
 
 def _spawn(command: str, environment: dict[str, str]) -> subprocess.Popen[bytes]:

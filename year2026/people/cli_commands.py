@@ -16,17 +16,14 @@ PASSWORD_VARIABLE = "YEAR2026_ADMIN_PASSWORD"  # noqa: S105 - a variable name, n
 
 async def _create_admin(email: str, password: str, display_name: str) -> uuid.UUID:
     """Run `accounts.create_admin` with the database pool open for this command only."""
-    from year2026.db import close_pool, open_pool
+    from year2026.db import database_pool
     from year2026.people import accounts
     from year2026.settings import get_settings
 
-    engine = await open_pool(get_settings())
-    try:
+    async with database_pool(get_settings()):
         return await accounts.create_admin(
             email=email, password=password, display_name=display_name
         )
-    finally:
-        await close_pool(engine)
 
 
 @click.command("create-admin")
