@@ -59,20 +59,14 @@ def _organization(row: Mapping[str, Any]) -> Organization:
     )
 
 
-#: the members of an organization, oldest membership first (then by person id)
+#: the members of an organization, oldest membership first (then by person id); with a cursor
+#: (a member's person id), only those after that member (keyset paging)
 _MEMBERS_SQL = (
     "SELECT m.person AS person_id, p.display_name, p.email, m.added_at"
     " FROM membership m JOIN person p ON p.id = m.person"
     " WHERE m.organization = {} AND p.erased_at IS NULL"
-    " ORDER BY m.added_at, m.person LIMIT {}"
-)
-#: the same, after a given member (keyset paging)
-_MEMBERS_AFTER_SQL = (
-    "SELECT m.person AS person_id, p.display_name, p.email, m.added_at"
-    " FROM membership m JOIN person p ON p.id = m.person"
-    " WHERE m.organization = {} AND p.erased_at IS NULL"
-    " AND (m.added_at, m.person) > (SELECT added_at, person FROM membership"
-    " WHERE organization = m.organization AND person = {})"
+    " AND ({}::uuid IS NULL OR (m.added_at, m.person) > (SELECT added_at, person"
+    " FROM membership WHERE organization = m.organization AND person = {}))"
     " ORDER BY m.added_at, m.person LIMIT {}"
 )
 
@@ -192,10 +186,7 @@ async def list_members(
     Only what a colleague needs: no birth year, gender or region."""
     await _organization_row(organization_id)
     await require_member_or_admin(actor_id, organization_id)
-    if after is None:
-        rows = await Membership.raw(_MEMBERS_SQL, organization_id, _page_size(limit))
-    else:
-        rows = await Membership.raw(_MEMBERS_AFTER_SQL, organization_id, after, _page_size(limit))
+    rows = await Membership.raw(_MEMBERS_SQL, organization_id, after, after, _page_size(limit))
     return [
         Member(
             person_id=row["person_id"],

@@ -283,3 +283,15 @@ async def test_list_organizations_limit_out_of_range_is_bad_request(
 ) -> None:
     response = await api.get("/organizations", params={"limit": 1000})
     assert problem_of(response) == (400, "application/problem+json", "bad-request")
+
+
+async def test_list_members_pages_in_the_order_they_joined(api: httpx.AsyncClient) -> None:
+    admin = await people.admin(api)
+    organization = await create_organization(api, admin)
+    joined = [await member_of(api, admin, organization["id"]) for _ in range(3)]
+    path = f"/organizations/{organization['id']}/members"
+    first = (await api.get(path, params={"limit": 2}, headers=admin.headers)).json()
+    after = first[-1]["person_id"]
+    second = await api.get(path, params={"limit": 2, "after": after}, headers=admin.headers)
+    listed = [member["person_id"] for member in first + second.json()]
+    assert listed == [str(person.person_id) for person in joined]
