@@ -25,7 +25,12 @@ from year2026.errors import EXCEPTION_HANDLERS
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
-from year2026.people.controllers import AuthController, JwksController, MeController
+from year2026.people.controllers import (
+    AuthController,
+    JwksController,
+    MeController,
+    RegionsController,
+)
 from year2026.people.org_controllers import AdminController, OrganizationsController
 from year2026.people.sessions import TokenIssuer
 from year2026.redis import open_redis
@@ -59,6 +64,7 @@ def create_app(
             AuthController,
             OidcController,
             MeController,
+            RegionsController,
             OrganizationsController,
             AdminController,
             *extra_route_handlers,

@@ -13,8 +13,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.guards import Principal, requires_signed_in
 from year2026.client import client_address, user_agent
+from year2026.i18n import Language
 from year2026.patching import present_fields
 from year2026.people import accounts, sessions, signin
+from year2026.people.enums import region_entries
 from year2026.people.errors import (
     EmailTaken,
     InvalidCredentials,
@@ -23,7 +25,7 @@ from year2026.people.errors import (
     SessionEnded,
     WeakPassword,
 )
-from year2026.people.records import Profile, SessionInfo, TokenPair
+from year2026.people.records import Profile, RegionEntry, SessionInfo, TokenPair
 from year2026.people.schemas import Jwks, ProfileUpdate, RefreshRequest, SignIn, SignUp
 from year2026.ratelimit import RateLimited
 
@@ -162,3 +164,20 @@ class JwksController(Controller):
     )
     async def jwks(self, state: State) -> Jwks:
         return Jwks(keys=state.token_issuer.keys.public_jwks()["keys"])
+
+
+class RegionsController(Controller):
+    tags = ["reference"]  # noqa: RUF012
+
+    @get("/regions", summary="Kazakhstan's regions and cities, with names in kk/ru/en", cache=3600)
+    async def regions(self) -> list[RegionEntry]:
+        return [
+            RegionEntry(
+                code=region,
+                is_city=is_city,
+                name_kk=names[Language.KK],
+                name_ru=names[Language.RU],
+                name_en=names[Language.EN],
+            )
+            for region, is_city, names in region_entries()
+        ]

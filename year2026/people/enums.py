@@ -97,3 +97,11 @@ class OrganizationKind(enum.StrEnum):
     SCHOOL = "school"
     NGO = "ngo"
     OTHER = "other"
+
+
+def region_entries() -> list[tuple[Region, bool, Texts]]:
+    """Every region with whether it is a city of republican significance, and its names."""
+    return [
+        (region, region in CITIES_OF_REPUBLICAN_SIGNIFICANCE, REGION_NAMES[region])
+        for region in Region
+    ]

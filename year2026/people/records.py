@@ -72,3 +72,13 @@ class TokenPair(msgspec.Struct, frozen=True, kw_only=True):
     expires_in: int
     refresh_token: str
     refresh_expires_in: int
+
+
+class RegionEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """One of Kazakhstan's 17 regions or 3 cities of republican significance."""
+
+    code: Region
+    is_city: bool
+    name_kk: str
+    name_ru: str
+    name_en: str

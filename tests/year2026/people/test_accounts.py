@@ -215,3 +215,18 @@ async def test_the_last_admin_cannot_erase_themselves(client: httpx.AsyncClient)
     assert (await client.get("/me", headers=only_admin.headers)).status_code == 200
     await people.admin(client)  # with a second admin, the first may go
     assert (await client.delete("/me", headers=only_admin.headers)).status_code == 204
+
+
+async def test_regions_are_the_fixed_list_with_three_names(client: httpx.AsyncClient) -> None:
+    response = await client.get("/regions")
+    assert response.status_code == 200
+    regions = response.json()
+    assert len(regions) == 20
+    assert sorted(r["code"] for r in regions if r["is_city"]) == ["almaty", "astana", "shymkent"]
+    astana = next(r for r in regions if r["code"] == "astana")
+    assert (astana["name_kk"], astana["name_ru"], astana["name_en"]) == (
+        "Астана қаласы",
+        "город Астана",
+        "Astana",
+    )
+    assert all(r["name_kk"] and r["name_ru"] and r["name_en"] for r in regions)
