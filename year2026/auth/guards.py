@@ -19,6 +19,7 @@ from year2026.people.errors import RoleRequired
 from year2026.people.sessions import TokenIssuer, revoked_before_key
 
 _PRINCIPAL_KEY = "year2026.principal"
+_ROLE_NAMES = frozenset(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,10 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
         revoked_before = await connection.app.state.redis.get(revoked_before_key(claims.person_id))
         if revoked_before is not None and claims.issued_at.timestamp() <= int(revoked_before):
             raise InvalidAccessToken("revoked")
-        known_roles = {role.value for role in Role}
         principal = Principal(
             person_id=claims.person_id,
-            roles=frozenset(Role(role) for role in claims.roles if role in known_roles),
+            # a role this version does not know (a newer token) grants nothing here
+            roles=frozenset(Role(role) for role in claims.roles if role in _ROLE_NAMES),
         )
     state[_PRINCIPAL_KEY] = principal
     return principal
@@ -86,7 +87,6 @@ def _requires(role: Role) -> Any:
     return guard
 
 
-requires_citizen = requires_signed_in
 requires_organizer = _requires(Role.ORGANIZER)
 requires_staff = _requires(Role.STAFF)
 requires_admin = _requires(Role.ADMIN)
