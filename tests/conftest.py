@@ -8,13 +8,9 @@ the migrations once, and each test starts from empty tables and an empty Redis d
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -22,6 +18,8 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from tests.support.asgi import serving
+from tests.support.server import ServerSet
 from tests.support.smtp import MailCatcher, running_smtp_server
 from tests.support.state import reset_state
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
@@ -29,26 +27,6 @@ from year2026.settings import Settings, get_settings
 from year2026.worker import build_worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class ServerSet:
-    """Where this session's PostgreSQL and Redis are, and the environment that points at them."""
-
-    database_url: str  # the session's own database
-    admin_url: str  # the same server, maintenance database (for CREATE/DROP DATABASE)
-    redis_url: str
-    data_dir: Path
-    embedded_postgres: EmbeddedPostgres | None
-
-    @property
-    def environment(self) -> dict[str, str]:
-        return {
-            "YEAR2026_DATABASE_URL": self.database_url,
-            "YEAR2026_REDIS_URL": self.redis_url,
-            "YEAR2026_DATA_DIR": str(self.data_dir),
-            "YEAR2026_LOG_FORMAT": "console",
-        }
 
 
 def _with_database(url: str, database: str) -> str:
@@ -146,39 +124,6 @@ async def app(clean_state: Settings) -> Litestar:
     from year2026.app import create_app
 
     return create_app(clean_state)
-
-
-@asynccontextmanager
-async def serving(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client for `app`, with its lifespan run on the test's own event loop.
-
-    Litestar's AsyncTestClient runs the lifespan in a thread with another loop, so a pool opened
-    there cannot be shared with the test's own queries. Here the ASGI lifespan runs as one task on
-    the test's loop (one task, because the app enters and leaves a cancel scope in it), and httpx's
-    ASGI transport sends the requests on the same loop."""
-    inbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()
-    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-
-    async def receive() -> dict[str, str]:
-        return await inbox.get()
-
-    async def send(message: dict[str, Any]) -> None:
-        await outbox.put(message)
-
-    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
-    lifespan = asyncio.create_task(app(scope, receive, send))  # type: ignore[arg-type]
-    await inbox.put({"type": "lifespan.startup"})
-    started = await outbox.get()
-    assert started["type"] == "lifespan.startup.complete", started
-    try:
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
-    finally:
-        await inbox.put({"type": "lifespan.shutdown"})
-        stopped = await outbox.get()
-        await lifespan
-        assert stopped["type"] == "lifespan.shutdown.complete", stopped
 
 
 @pytest.fixture

@@ -27,8 +27,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
-from tests.conftest import ServerSet
-from tests.support.server import free_port, running_api
+from tests.support.server import ServerSet, free_port, running_api
 from year2026.app import create_app
 from year2026.auth.keys import load_signing_keys
 from year2026.auth.tokens import issue_access_token

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,20 +17,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from tests.support.server import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "tests" / "support" / "oidc_provider.mjs"
 
 _START_TIMEOUT = 30.0
 _STOP_TIMEOUT = 5.0
 _MAX_HOPS = 20
-
-
-def _free_port() -> int:
-    # Ask the kernel for a free port; the tiny race before node binds it is acceptable in tests.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
@@ -51,7 +44,7 @@ def running_oidc_provider(
     # and a full pipe would block the provider.
     stdout_path = tmp_dir / "oidc_stdout.log"
     stderr_path = tmp_dir / "oidc_stderr.log"
-    env = {**os.environ, "OIDC_PORT": str(_free_port()), "OIDC_CONFIG": str(config)}
+    env = {**os.environ, "OIDC_PORT": str(free_port()), "OIDC_CONFIG": str(config)}
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
         proc = subprocess.Popen(
             ["node", str(SCRIPT)], cwd=REPO_ROOT, env=env, stdout=out, stderr=err

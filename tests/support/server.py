@@ -10,11 +10,34 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from year2026.embedded import EmbeddedPostgres
+
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass(frozen=True)
+class ServerSet:
+    """Where this session's PostgreSQL and Redis are, and the environment that points at them."""
+
+    database_url: str  # the session's own database
+    admin_url: str  # the same server, maintenance database (for CREATE/DROP DATABASE)
+    redis_url: str
+    data_dir: Path
+    embedded_postgres: EmbeddedPostgres | None
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            "YEAR2026_DATABASE_URL": self.database_url,
+            "YEAR2026_REDIS_URL": self.redis_url,
+            "YEAR2026_DATA_DIR": str(self.data_dir),
+            "YEAR2026_LOG_FORMAT": "console",
+        }
 
 
 def free_port() -> int:

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ServerSet
-from tests.support.server import REPO_ROOT
+from tests.support.server import REPO_ROOT, ServerSet
 from year2026.settings import Settings
 
 

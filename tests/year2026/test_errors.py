@@ -11,7 +11,7 @@ import pytest
 from litestar import get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from tests.conftest import serving
+from tests.support.asgi import serving
 from year2026.app import create_app
 from year2026.exceptions import NotFound
 from year2026.settings import Settings

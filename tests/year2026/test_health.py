@@ -7,8 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ServerSet
-from tests.support.server import running_api
+from tests.support.server import ServerSet, running_api
 
 
 async def test_healthz_answers(client: httpx.AsyncClient) -> None:

@@ -10,8 +10,8 @@ import pytest
 from litestar import get
 from litestar.di import NamedDependency
 
-from tests.conftest import serving
 from tests.support import people
+from tests.support.asgi import serving
 from year2026.app import create_app
 from year2026.auth.guards import (
     Principal,

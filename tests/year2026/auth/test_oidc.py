@@ -20,8 +20,8 @@ import pytest
 from joserfc.jwk import KeySet, RSAKey
 from redis.asyncio import Redis
 
-from tests.conftest import serving
 from tests.support import people
+from tests.support.asgi import serving
 from tests.support.oidc import complete_login, running_oidc_provider
 from year2026.app import create_app
 from year2026.auth import oidc

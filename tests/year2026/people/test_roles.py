@@ -8,8 +8,8 @@ import uuid
 import httpx
 from click.testing import CliRunner, Result
 
-from tests.conftest import serving
 from tests.support import people
+from tests.support.asgi import serving
 from tests.support.http import problem_of, token_roles
 from tests.support.people import PASSWORD, SignedIn
 from year2026.app import create_app

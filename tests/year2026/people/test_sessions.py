@@ -7,8 +7,8 @@ import asyncio
 import httpx
 import msgspec
 
-from tests.conftest import serving
 from tests.support import people
+from tests.support.asgi import serving
 from tests.support.state import reset_state
 from year2026.app import create_app
 from year2026.people.tables import RefreshToken
