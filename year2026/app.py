@@ -49,8 +49,7 @@ def create_app(
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.token_issuer = TokenIssuer(settings)
-        async with database_pool(settings) as engine:
-            app.state.db = engine
+        async with database_pool(settings):
             app.state.redis = await open_redis(settings)  # connects on first use
             try:
                 yield

@@ -6,9 +6,9 @@ import asyncio
 import uuid
 
 import httpx
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from tests.support import people
+from tests.support import cli, people
 from tests.support.asgi import serving
 from tests.support.http import problem_of, token_roles
 from tests.support.people import PASSWORD, SignedIn
@@ -208,9 +208,15 @@ async def test_find_person_by_email_shows_roles(api: httpx.AsyncClient) -> None:
     assert problem_of(refused) == (403, "application/problem+json", "role-required")
 
 
-def invoke_create_admin(email: str, environment: dict[str, str | None], input_: str = "") -> Result:
-    return CliRunner().invoke(
-        create_admin, ["--email", email, "--name", "Бас әкімші"], env=environment, input=input_
+def invoke_create_admin(
+    settings: Settings, email: str, environment: dict[str, str | None], input_: str = ""
+) -> Result:
+    return cli.invoke(
+        create_admin,
+        settings,
+        ["--email", email, "--name", "Бас әкімші"],
+        extra_environment=environment,
+        input_=input_,
     )
 
 
@@ -218,7 +224,9 @@ async def test_create_admin_command_makes_admin_who_can_sign_in(clean_state: Set
     email = people.unique_email("first-admin")
     # the command runs its own event loop (asyncio.run), as it does in a terminal: give it a
     # thread, and run it before the app opens its pool on this loop
-    result = await asyncio.to_thread(invoke_create_admin, email, {PASSWORD_VARIABLE: PASSWORD})
+    result = await asyncio.to_thread(
+        invoke_create_admin, clean_state, email, {PASSWORD_VARIABLE: PASSWORD}
+    )
     assert result.exit_code == 0, result.output
     person_id = uuid.UUID(result.output.strip())
     app = create_app(clean_state)
@@ -233,7 +241,9 @@ async def test_create_admin_command_makes_admin_who_can_sign_in(clean_state: Set
 async def test_create_admin_command_prompts_for_password_twice(clean_state: Settings) -> None:
     email = people.unique_email("first-admin")
     answers = f"{PASSWORD}\n{PASSWORD}\n"
-    result = await asyncio.to_thread(invoke_create_admin, email, {PASSWORD_VARIABLE: None}, answers)
+    result = await asyncio.to_thread(
+        invoke_create_admin, clean_state, email, {PASSWORD_VARIABLE: None}, answers
+    )
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     person_id = uuid.UUID(result.output.strip().splitlines()[-1])
@@ -243,7 +253,9 @@ async def test_create_admin_command_prompts_for_password_twice(clean_state: Sett
 
 async def test_create_admin_command_weak_password_fails(clean_state: Settings) -> None:
     email = people.unique_email("first-admin")
-    result = await asyncio.to_thread(invoke_create_admin, email, {PASSWORD_VARIABLE: "short"})
+    result = await asyncio.to_thread(
+        invoke_create_admin, clean_state, email, {PASSWORD_VARIABLE: "short"}
+    )
     assert result.exit_code == 1
     assert "characters" in result.output
     assert await admin_ids() == []
