@@ -179,6 +179,8 @@ async def erase_person(person_id: uuid.UUID) -> None:
                     Person.password_hash: None,
                     Person.erased_at: dt.datetime.now(dt.UTC),
                     Person.updated_at: dt.datetime.now(dt.UTC),
+                    # live access tokens are refused from now on (`year2026.auth.revocation`)
+                    Person.token_generation: Person.token_generation + 1,
                 }
             )
             .where(Person.id == person_id, Person.erased_at.is_null())

@@ -104,7 +104,7 @@ class AuthController(Controller):
     async def sign_out_everywhere(
         self, state: State, principal: NamedDependency[Principal]
     ) -> None:
-        await sessions.end_all_sessions(state.token_issuer, state.redis, principal.person_id)
+        await sessions.end_all_sessions(state.redis, principal.person_id)
 
 
 class MeController(Controller):

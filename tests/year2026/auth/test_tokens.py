@@ -66,6 +66,7 @@ def standard_payload(moment: datetime = NOW) -> dict[str, Any]:
         "exp": seconds + 15 * 60,
         "jti": "crafted-token-id-0123456789",
         "roles": ["participant"],
+        "gen": 0,
     }
 
 
@@ -89,11 +90,14 @@ def refusal_reason(keys: SigningKeys, config: Settings, token: str, now: datetim
 def test_issue_access_token_verifies_with_the_same_claims(tmp_path: Path) -> None:
     config, keys = setup_keys(tmp_path)
 
-    token, issued = issue_access_token(keys, config, PERSON, ["participant", "organizer"], NOW)
+    token, issued = issue_access_token(
+        keys, config, PERSON, ["participant", "organizer"], NOW, generation=3
+    )
 
     assert issued == AccessClaims(
         person_id=PERSON,
         roles=("participant", "organizer"),
+        generation=3,
         token_id=issued.token_id,
         issued_at=NOW,
         expires_at=NOW + timedelta(minutes=15),
@@ -147,6 +151,7 @@ def test_access_token_pyjwt_consumer_sees_the_same_claims(tmp_path: Path) -> Non
         "exp": int(issued.expires_at.timestamp()),
         "jti": issued.token_id,
         "roles": ["participant"],
+        "gen": 0,
     }
 
 
@@ -187,6 +192,36 @@ def test_verify_access_token_wrong_audience_is_refused(tmp_path: Path, audience:
     config, keys = setup_keys(tmp_path)
 
     assert refusal_reason(keys, config, signed(keys, aud=audience)) == "audience"
+
+
+def test_verify_access_token_crafted_like_ours_is_accepted(tmp_path: Path) -> None:
+    config, keys = setup_keys(tmp_path)
+
+    claims = verify_access_token(keys, config, signed(keys), NOW)
+
+    assert (claims.person_id, claims.roles, claims.generation) == (PERSON, ("participant",), 0)
+
+
+@pytest.mark.parametrize(
+    "generation",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param(-1, id="negative"),
+        pytest.param(1.5, id="fraction"),
+        pytest.param(True, id="boolean"),
+        pytest.param("2", id="text"),
+    ],
+)
+def test_verify_access_token_without_a_whole_generation_is_refused(
+    tmp_path: Path, generation: object
+) -> None:
+    config, keys = setup_keys(tmp_path)
+    payload = {**standard_payload(), "gen": generation}
+    if generation is None:
+        del payload["gen"]
+    token = josejwt.encode(standard_header(keys), payload, keys.signing_key, algorithms=["ES256"])
+
+    assert refusal_reason(keys, config, token) == "claims"
 
 
 def test_verify_access_token_wrong_issuer_is_refused(tmp_path: Path) -> None:
