@@ -14,9 +14,31 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
+from year2026.exceptions import DatabaseUnavailable
 from year2026.settings import Settings
+
+#: what asyncpg raises when the server cannot be reached or goes away: connecting refused or
+#: timed out (OSError, TimeoutError), the connection lost mid-query, the server shutting down or
+#: refusing connections for now; each means "PostgreSQL is away", a 503 rather than a 500
+CONNECTION_FAILURES: tuple[type[Exception], ...] = (
+    OSError,  # TimeoutError is one
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
+
+class _Transaction(PostgresTransaction):
+    async def get_connection(self) -> Any:
+        try:
+            return await super().get_connection()  # type: ignore[no-untyped-call]
+        except CONNECTION_FAILURES as error:
+            raise DatabaseUnavailable from error
 
 
 class EngineNotConfigured(RuntimeError):
@@ -48,6 +70,30 @@ class PlatformEngine(PostgresEngine):
     def config(self, value: dict[str, Any]) -> None:
         if value:  # Piccolo's own __init__ sets the empty placeholder
             raise TypeError("configure the engine with configure_engine(settings)")
+
+    # Connection failures become `DatabaseUnavailable` where connections are taken, so that an
+    # OSError of anything else is never mistaken for an outage of the database.
+
+    async def get_new_connection(self) -> Any:
+        try:
+            return await super().get_new_connection()
+        except CONNECTION_FAILURES as error:
+            raise DatabaseUnavailable from error
+
+    async def _run_in_pool(self, query: str, args: Any = None) -> Any:
+        try:
+            return await super()._run_in_pool(query, args)
+        except CONNECTION_FAILURES as error:
+            raise DatabaseUnavailable from error
+
+    async def _run_in_new_connection(self, query: str, args: Any = None) -> Any:
+        try:
+            return await super()._run_in_new_connection(query, args)
+        except CONNECTION_FAILURES as error:
+            raise DatabaseUnavailable from error
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _Transaction(engine=self, allow_nested=allow_nested)
 
     @property
     def configured_dsn(self) -> str | None:

@@ -1,7 +1,8 @@
 """The OpenAPI schema tells the whole truth about errors, so clients and schemathesis can trust it.
 
-Every operation documents the problem responses it can give: 400 and 500 always (any operation
-refuses a query parameter it does not read); 413 with a body; 404 with path parameters; 401 with
+Every operation documents the problem responses it can give: 400, 500 and 503 always (any
+operation refuses a query parameter it does not read, and PostgreSQL or Redis can be away); 413
+with a body; 404 with path parameters; 401 with
 a signed-in caller, 403 as well when guarded; plus the
 domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
 """
@@ -36,7 +37,7 @@ def problem_spec(status: int) -> ResponseSpec:
 
 
 def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
-    statuses = {400, 500}
+    statuses = {400, 500, 503}
     parameters = handler.parsed_fn_signature.parameters
     if "data" in parameters:
         statuses.add(413)
