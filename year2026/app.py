@@ -18,21 +18,17 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
 from year2026 import __doc__ as platform_description
-from year2026.auth.guards import provide_principal
+from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
+from year2026.auth.sessions import TokenIssuer
 from year2026.db import database_pool
 from year2026.errors import EXCEPTION_HANDLERS
+from year2026.guards import provide_principal
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
-from year2026.people.controllers import (
-    AuthController,
-    JwksController,
-    MeController,
-    RegionsController,
-)
+from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
-from year2026.people.sessions import TokenIssuer
 from year2026.redis import open_redis
 from year2026.settings import Settings, get_settings
 

@@ -13,8 +13,8 @@ from arq.connections import ArqRedis
 from arq.cron import cron
 from arq.worker import Worker
 
+from year2026.auth.sessions import purge_expired_refresh_tokens
 from year2026.db import close_pool, get_engine, open_pool
-from year2026.people.sessions import purge_expired_refresh_tokens
 from year2026.redis import redis_settings
 from year2026.settings import Settings, get_settings
 

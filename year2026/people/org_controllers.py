@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from year2026.auth.guards import Principal, requires_admin, requires_signed_in
+from year2026.guards import Principal, requires_admin, requires_signed_in
 from year2026.patching import present_fields
 from year2026.people import organizations, roles
 from year2026.people.enums import Role

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from tests.support import people
 from tests.support.asgi import serving
 from year2026.app import create_app
-from year2026.auth.guards import (
+from year2026.guards import (
     Principal,
     requires_admin,
     requires_organizer,

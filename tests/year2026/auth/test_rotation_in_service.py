@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.support import cli, people
+from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import AUDIENCE
 from year2026.cli import main
-from year2026.people.sessions import TokenIssuer
 from year2026.settings import Settings, get_settings
 
 

@@ -13,11 +13,11 @@ from litestar.handlers.base import BaseRouteHandler
 
 from year2026.auth import revocation
 from year2026.auth.errors import InvalidAccessToken
+from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import verify_access_token
 from year2026.exceptions import NotAuthenticated
 from year2026.people.enums import Role
 from year2026.people.errors import RoleRequired
-from year2026.people.sessions import TokenIssuer
 
 _PRINCIPAL_KEY = "year2026.principal"
 _ROLE_NAMES = frozenset(role.value for role in Role)

@@ -10,12 +10,12 @@ import uuid
 
 from redis.asyncio import Redis
 
-from year2026.auth import revocation
+from year2026.auth import revocation, sessions
+from year2026.auth.sessions import TokenIssuer
 from year2026.i18n import Language
-from year2026.people import accounts, sessions
+from year2026.people import accounts
 from year2026.people.enums import Region
 from year2026.people.records import TokenPair
-from year2026.people.sessions import TokenIssuer
 from year2026.ratelimit import Limit, hit, reset
 from year2026.settings import Settings
 
