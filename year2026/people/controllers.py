@@ -28,6 +28,7 @@ from year2026.people.errors import (
 from year2026.people.records import Profile, RegionEntry, SessionInfo, TokenPair
 from year2026.people.schemas import Jwks, ProfileUpdate, RefreshRequest, SignIn, SignUp
 from year2026.ratelimit import RateLimited
+from year2026.response_headers import public_cache
 
 
 class AuthController(Controller):
@@ -160,7 +161,8 @@ class JwksController(Controller):
     @get(
         "/.well-known/jwks.json",
         summary="Public keys that verify our access tokens",
-        cache=300,
+        # short: a key rotated in signs at once, and verifiers must see it soon
+        cache_control=public_cache(60),
     )
     async def jwks(self, state: State) -> Jwks:
         return Jwks(keys=state.token_issuer.keys.public_jwks()["keys"])
@@ -169,7 +171,11 @@ class JwksController(Controller):
 class RegionsController(Controller):
     tags = ["reference"]  # noqa: RUF012
 
-    @get("/regions", summary="Kazakhstan's regions and cities, with names in kk/ru/en", cache=3600)
+    @get(
+        "/regions",
+        summary="Kazakhstan's regions and cities, with names in kk/ru/en",
+        cache_control=public_cache(3600),
+    )
     async def regions(self) -> list[RegionEntry]:
         return [
             RegionEntry(
