@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
@@ -30,6 +29,8 @@ from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStruct
 from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
 from year2026.redis import open_redis
+from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
+from year2026.schema_browser import SchemaBrowser, schema_router
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
@@ -69,12 +70,14 @@ def create_app(
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
-        plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin()],
+        # a hook, not middleware, so that it also sees the answers to unmatched routes
+        before_send=[ResponseHeaders(settings)],
+        plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin(), ResponseCacheRefused()],
         openapi_config=OpenAPIConfig(
             title="year2026 API",
             version=API_VERSION,
             description=platform_description,
-            path="/schema",
+            openapi_router=schema_router(),
             components=Components(
                 security_schemes={
                     BEARER_SCHEME: SecurityScheme(
@@ -85,7 +88,7 @@ def create_app(
                     )
                 }
             ),
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            render_plugins=[SchemaBrowser()],
         ),
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings}),

@@ -27,6 +27,7 @@ from year2026.people.errors import (
 from year2026.people.records import SessionInfo, TokenPair
 from year2026.people.schemas import Jwks, RefreshRequest, SignIn, SignUp
 from year2026.ratelimit import RateLimited
+from year2026.response_headers import public_cache
 
 
 class AuthController(Controller):
@@ -131,7 +132,8 @@ class JwksController(Controller):
     @get(
         "/.well-known/jwks.json",
         summary="Public keys that verify our access tokens",
-        cache=300,
+        # short: a key rotated in signs at once, and verifiers must see it soon
+        cache_control=public_cache(60),
     )
     async def jwks(self, state: State) -> Jwks:
         return Jwks(keys=state.token_issuer.keys.public_jwks()["keys"])

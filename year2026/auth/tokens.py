@@ -129,6 +129,12 @@ def _checked_claims(payload: dict[str, Any], settings: Settings, now: int) -> Ac
         raise InvalidAccessToken(reason) from None
     except JoseError:
         raise InvalidAccessToken("claims") from None
+    # No token lives longer than we issue them for, whatever its `exp` says: "sign out
+    # everywhere" is remembered for one lifetime only, so a longer-lived token would outlive it.
+    # (joserfc has already refused an `iat` in the future beyond the leeway.)
+    lifetime = payload["exp"] - payload["iat"]
+    if lifetime > settings.access_token_minutes * 60 + CLOCK_LEEWAY_SECONDS:
+        raise InvalidAccessToken("lifetime")
     # Exact matches: joserfc would also accept an audience list that merely contains ours.
     if payload["iss"] != settings.effective_public_url:
         raise InvalidAccessToken("issuer")

@@ -18,6 +18,7 @@ from year2026.people.enums import region_entries
 from year2026.people.errors import PersonNotFound
 from year2026.people.records import Profile, RegionEntry
 from year2026.people.schemas import ProfileUpdate
+from year2026.response_headers import public_cache
 
 
 class MeController(Controller):
@@ -57,7 +58,11 @@ class MeController(Controller):
 class RegionsController(Controller):
     tags = ["reference"]  # noqa: RUF012
 
-    @get("/regions", summary="Kazakhstan's regions and cities, with names in kk/ru/en", cache=3600)
+    @get(
+        "/regions",
+        summary="Kazakhstan's regions and cities, with names in kk/ru/en",
+        cache_control=public_cache(3600),
+    )
     async def regions(self) -> list[RegionEntry]:
         return [
             RegionEntry(

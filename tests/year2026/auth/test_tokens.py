@@ -332,3 +332,34 @@ def test_invalid_access_token_message_says_nothing_specific() -> None:
         "The sign-in has expired or is not valid; please sign in again."
     )
     assert [bool(error.message(language)) for language in Language] == [True, True, True]
+
+
+def test_verify_access_token_longer_than_issued_is_refused(tmp_path: Path) -> None:
+    """Signed with our own key and valid now, but made to live a year (or issued a day ago and
+    still unexpired): refused, as a revocation is remembered for one access-token lifetime."""
+    config, keys = setup_keys(tmp_path)
+    issued_at = int(NOW.timestamp())
+    a_year = signed(keys, exp=issued_at + 365 * 24 * 3600)
+    a_day_ago = signed(keys, iat=issued_at - 24 * 3600, nbf=issued_at - 24 * 3600)
+
+    assert refusal_reason(keys, config, a_year) == "lifetime"
+    assert refusal_reason(keys, config, a_day_ago) == "lifetime"
+
+
+def test_verify_access_token_lifetime_cap_allows_the_leeway(tmp_path: Path) -> None:
+    config, keys = setup_keys(tmp_path)
+    issued_at = int(NOW.timestamp())
+    lifetime = config.access_token_minutes * 60
+    at_cap = signed(keys, exp=issued_at + lifetime + CLOCK_LEEWAY_SECONDS)
+    past_cap = signed(keys, exp=issued_at + lifetime + CLOCK_LEEWAY_SECONDS + 1)
+
+    assert verify_access_token(keys, config, at_cap, NOW).person_id == PERSON
+    assert refusal_reason(keys, config, past_cap) == "lifetime"
+
+
+def test_verify_access_token_issued_in_the_future_is_refused(tmp_path: Path) -> None:
+    """`iat` an hour ahead (with `nbf` now, so only `iat` is wrong): refused."""
+    config, keys = setup_keys(tmp_path)
+    ahead = int(NOW.timestamp()) + 3600
+
+    assert refusal_reason(keys, config, signed(keys, iat=ahead, exp=ahead + 60)) == "not-yet-valid"
