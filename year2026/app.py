@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response
+from litestar._openapi.plugin import handle_schema_path_not_found
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
@@ -97,6 +98,7 @@ def create_app(
         logging_config=None,
     )
     _complete_options_allow(app)
+    _schema_paths_not_found_as_problems(app)
     _remember_query_names(app)
     return app
 
@@ -154,3 +156,19 @@ def _complete_options_allow(app: Litestar) -> None:
             )
 
         handler._fn = options_handler  # type: ignore[assignment] # Litestar's own is sync too
+
+
+def _schema_paths_not_found_as_problems(app: Litestar) -> None:
+    """Litestar answers an unknown path under /schema with an HTML page of its own: make it the
+    404 problem every other unknown path gets."""
+
+    def not_found(path: str = "/") -> None:
+        raise NotFoundException
+
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler, _ in route.route_handler_map.values():
+            original: object = handler.fn
+            if original is handle_schema_path_not_found:
+                handler._fn = not_found  # type: ignore[assignment] # sync, as the original
