@@ -1,9 +1,10 @@
 """The OpenAPI schema tells the whole truth about errors, so clients and schemathesis can trust it.
 
 Every operation documents the problem responses it can give: 400 and 500 always (any operation
-refuses a query parameter it does not read); 413 with a body; 404 with path parameters; 401 with
-a signed-in caller, 403 as well when guarded; plus the
-domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
+refuses a query parameter it does not read); 413 with a body, and 415 with a JSON body (nothing
+else is read as JSON); 404 with path parameters; 401 with a signed-in caller, 403 as well when
+guarded; plus the domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises`
+takes HTTP errors only).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from litestar.typing import FieldDefinition
 
 from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
 from year2026.exceptions import DomainError
+from year2026.request_checks import takes_json_body
 
 BEARER_SCHEME = "bearer"
 
@@ -40,6 +42,8 @@ def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]
     parameters = handler.parsed_fn_signature.parameters
     if "data" in parameters:
         statuses.add(413)
+    if takes_json_body(handler):
+        statuses.add(415)
     if path_parameters:
         statuses.add(404)
     if handler.guards:
