@@ -30,6 +30,7 @@ from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStruct
 from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
 from year2026.redis import open_redis
+from year2026.request_checks import refuse_unreadable_json_body
 from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
 from year2026.schema_browser import SchemaBrowser, schema_router
 from year2026.settings import Settings, get_settings
@@ -67,7 +68,7 @@ def create_app(
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
-        before_request=refuse_unknown_query,
+        before_request=check_request,
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
@@ -116,6 +117,12 @@ def _remember_query_names(app: Litestar) -> None:
                 continue  # it takes whatever query parameters come (e.g. a provider's redirect)
             names = {param.field_alias for param in kwargs_model.expected_query_params}
             handler.opt[_QUERY_NAMES] = frozenset(names)
+
+
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """What every request must pass before its handler's parameters are read."""
+    await refuse_unknown_query(request)
+    await refuse_unreadable_json_body(request)
 
 
 async def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:

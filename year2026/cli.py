@@ -44,6 +44,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
+        # uvicorn would otherwise rewrite the client address from X-Forwarded-For for peers it
+        # trusts (127.0.0.1 by default): `client.client_address` alone decides, by
+        # YEAR2026_TRUSTED_PROXIES, whom to believe
+        proxy_headers=False,
     )
 
 

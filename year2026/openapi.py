@@ -2,10 +2,10 @@
 
 Every operation documents the problem responses it can give: 400, 500 and 503 always (any
 operation refuses a query parameter it does not read, and PostgreSQL or Redis can be away); 413
-with a body; 404 with path parameters; 401 with
-a signed-in caller, 403 as well when guarded; plus the
-domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
-Only the operations that read an access token say they need one.
+with a body, and 415 with a JSON body (nothing else is read as JSON); 404 with path parameters;
+401 with a signed-in caller, 403 as well when guarded; plus the domain errors it declares with
+`opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only). Only the operations that
+read an access token say they need one.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from litestar.typing import FieldDefinition
 
 from year2026.errors import DOMAIN_STATUS, PROBLEM_MEDIA_TYPE, Problem
 from year2026.exceptions import DomainError
+from year2026.request_checks import takes_json_body
 
 BEARER_SCHEME = "bearer"
 
@@ -49,6 +50,8 @@ def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]
     parameters = handler.parsed_fn_signature.parameters
     if "data" in parameters:
         statuses.add(413)
+    if takes_json_body(handler):
+        statuses.add(415)
     if path_parameters:
         statuses.add(404)
     if handler.resolve_guards():

@@ -46,7 +46,10 @@ ENVIRONMENT: dict[str, str] = {
     "OIDC_CLIENT_SECRET": "our client secret at that provider",
     "OIDC_SCOPES": "scopes asked for (default `openid email profile`)",
     "AUTH_RATE_PER_ADDRESS": "sign-up/sign-in/refresh attempts per client address a minute (30)",
-    "AUTH_RATE_PER_ACCOUNT": "sign-in/refresh attempts per account in 15 minutes (10)",
+    "AUTH_RATE_PER_ACCOUNT": "wrong passwords for one account from one address, sign-ups per email "
+    "and refreshes per session, in 15 minutes (10)",
+    "AUTH_RATE_ACCOUNT_CEILING": "wrong passwords for one account from all its unknown addresses "
+    "together, an hour (100)",
     "TRUSTED_PROXIES": "addresses of reverse proxies whose X-Forwarded-For is believed (none)",
     "ADMIN_PASSWORD": "password for a new admin made by `year2026 create-admin` (else it asks)",
 }
@@ -73,6 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     oidc_scopes: str = "openid email profile"
     auth_rate_per_address: int = 30
     auth_rate_per_account: int = 10
+    auth_rate_account_ceiling: int = 100
     trusted_proxies: str = ""
     admin_password: str = ""
 
@@ -83,6 +87,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             raise msgspec.ValidationError(f"{PREFIX}DB_POOL_MIN/MAX are inconsistent")
         if not 1 <= self.access_token_minutes <= 24 * 60 or self.refresh_token_days < 1:
             raise msgspec.ValidationError("token lifetimes must be positive (access at most a day)")
+        rates = (
+            self.auth_rate_per_address,
+            self.auth_rate_per_account,
+            self.auth_rate_account_ceiling,
+        )
+        if min(rates) < 1:
+            raise msgspec.ValidationError(f"{PREFIX}AUTH_RATE_* must each be 1 or more")
         if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
             raise msgspec.ValidationError(f"{PREFIX}OIDC_ISSUER needs OIDC_CLIENT_ID and _SECRET")
 

@@ -140,6 +140,7 @@ def fuzzing(
         # the gate fuzzes the API, not the abuse limits (they have tests of their own)
         "YEAR2026_AUTH_RATE_PER_ADDRESS": "1000000",
         "YEAR2026_AUTH_RATE_PER_ACCOUNT": "1000000",
+        "YEAR2026_AUTH_RATE_ACCOUNT_CEILING": "1000000",
     }
     log = Path(tmp_path_factory.mktemp("schemathesis")) / "api.log"
     with running_api(environment, log, port=port) as base_url:

@@ -11,7 +11,7 @@ from arq.connections import ArqRedis
 
 from year2026.exceptions import TooManyRequests
 from year2026.i18n import Language
-from year2026.ratelimit import Limit, RateLimited, hit, redis_key, reset
+from year2026.ratelimit import Limit, RateLimited, forgive, hit, hit_all, redis_key, reset
 from year2026.redis import open_redis
 from year2026.settings import Settings
 
@@ -117,6 +117,39 @@ async def test_reset_clears_the_count(redis: ArqRedis) -> None:
         await hit(redis, limit, "aigerim@example.kz")
     with pytest.raises(RateLimited):
         await hit(redis, limit, "aigerim@example.kz")
+
+
+async def test_hit_all_counts_under_every_limit_or_none(redis: ArqRedis) -> None:
+    pair = Limit("sign-in:account-address", max_hits=3, window_seconds=60)
+    ceiling = Limit("sign-in:account-ceiling", max_hits=2, window_seconds=3600)
+    both = [(pair, "aigerim@example.kz 203.0.113.7"), (ceiling, "aigerim@example.kz")]
+    for _ in range(2):
+        await hit_all(redis, both)
+
+    with pytest.raises(RateLimited) as refused:
+        await hit_all(redis, both)
+
+    assert 3500 < refused.value.retry_after <= 3600  # the wait of the limit that refused
+    # the refusal by the ceiling spent nothing of the pair's budget: exactly one is left
+    await hit(redis, pair, "aigerim@example.kz 203.0.113.7")
+    with pytest.raises(RateLimited):
+        await hit(redis, pair, "aigerim@example.kz 203.0.113.7")
+
+
+async def test_forgive_takes_back_only_that_attempt(redis: ArqRedis) -> None:
+    pair = Limit("sign-in:account-address", max_hits=2, window_seconds=60)
+    ceiling = Limit("sign-in:account-ceiling", max_hits=2, window_seconds=3600)
+    both = [(pair, "aigerim@example.kz 203.0.113.7"), (ceiling, "aigerim@example.kz")]
+    await hit_all(redis, both)
+    attempt = await hit_all(redis, both)
+
+    await forgive(redis, attempt)
+
+    for name in (redis_key(pair, both[0][1]), redis_key(ceiling, both[1][1])):
+        assert await redis.zcard(name) == 1
+    await hit_all(redis, both)
+    with pytest.raises(RateLimited):
+        await hit_all(redis, both)
 
 
 async def test_hit_passes_again_after_the_window(redis: ArqRedis) -> None:
