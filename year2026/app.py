@@ -10,7 +10,11 @@ from litestar import Litestar, MediaType, Request, Response
 from litestar._openapi.plugin import handle_schema_path_not_found
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import (
+    ImproperlyConfiguredException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
@@ -101,7 +105,23 @@ def create_app(
     _complete_options_allow(app)
     _schema_paths_not_found_as_problems(app)
     _remember_query_names(app)
+    _refuse_other_before_request_hooks(app)
     return app
+
+
+def _refuse_other_before_request_hooks(app: Litestar) -> None:
+    """Litestar runs only the closest `before_request` hook, so a controller or handler with a
+    hook of its own would silently skip `check_request` (the unknown-query, 415 and bad-bytes
+    checks): refuse to start instead."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler, _ in route.route_handler_map.values():
+            if handler.resolve_before_request() is not check_request:
+                raise ImproperlyConfiguredException(
+                    f"{route.path}: a before_request hook of its own would skip check_request;"
+                    " call check_request from it, or do the work in the handler"
+                )
 
 
 _QUERY_NAMES = "year2026.query_names"
