@@ -24,5 +24,28 @@ def client_address(request: Request[Any, Any, Any], settings: Settings) -> str:
     return peer
 
 
+#: an IPv6 client holds a whole /64 (one home or phone network is given one): the budgets that
+#: count per address count per /64, or every request could come from a fresh address
+IPV6_LIMITED_PREFIX = 64
+
+
+def limited_address(address: str) -> str:
+    """What the per-address limits count: the address itself for IPv4, its /64 for IPv6."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, IPV6_LIMITED_PREFIX), strict=False))
+    return str(parsed)
+
+
+def rate_limited_client(request: Request[Any, Any, Any], settings: Settings) -> str:
+    """The caller as the rate limits know them (see `limited_address`)."""
+    return limited_address(client_address(request, settings))
+
+
 def user_agent(request: Request[Any, Any, Any]) -> str:
     return request.headers.get("user-agent", "")[:200]

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.server import ServerSet, running_api
+from year2026.client import limited_address
 from year2026.settings import Settings
 
 
@@ -53,3 +55,18 @@ def test_forwarded_address_from_a_trusted_proxy_is_the_client(
 
     # each client behind the proxy has a budget of its own: the third from .1 is the one refused
     assert statuses == [401, 401, 401, 401, 429]
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_ipv6_clients_are_limited_per_64(address: str, counted_as: str) -> None:
+    assert limited_address(address) == counted_as

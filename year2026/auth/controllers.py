@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from year2026.auth import sessions, signin
 from year2026.auth.errors import InvalidAccessToken
-from year2026.client import client_address, user_agent
+from year2026.client import rate_limited_client, user_agent
 from year2026.guards import Principal, requires_signed_in
 from year2026.people import controllers as people_controllers
 from year2026.people.errors import (
@@ -50,7 +50,7 @@ class AuthController(Controller):
             display_name=data.display_name,
             preferred_language=data.preferred_language,
             region=data.region,
-            address=client_address(request, state.settings),
+            address=rate_limited_client(request, state.settings),
             user_agent=user_agent(request),
         )
         return pair
@@ -69,7 +69,7 @@ class AuthController(Controller):
             state.redis,
             email=data.email,
             password=data.password,
-            address=client_address(request, state.settings),
+            address=rate_limited_client(request, state.settings),
             user_agent=user_agent(request),
         )
 
@@ -86,7 +86,7 @@ class AuthController(Controller):
             state.token_issuer,
             state.redis,
             refresh_token=data.refresh_token,
-            address=client_address(request, state.settings),
+            address=rate_limited_client(request, state.settings),
             user_agent=user_agent(request),
         )
 

@@ -18,7 +18,7 @@ from year2026.auth.errors import (
     OidcStateInvalid,
     OidcTokenInvalid,
 )
-from year2026.client import client_address, user_agent
+from year2026.client import rate_limited_client, user_agent
 from year2026.people.errors import EmailTaken
 from year2026.people.records import TokenPair
 from year2026.ratelimit import RateLimited
@@ -64,7 +64,7 @@ class OidcController(Controller):
     async def start(self, request: Request[Any, Any, Any]) -> Redirect:
         settings: Settings = request.app.state.settings
         url, binding = await oidc.begin_sign_in(
-            settings, request.app.state.redis, address=client_address(request, settings)
+            settings, request.app.state.redis, address=rate_limited_client(request, settings)
         )
         cookie = _binding_cookie(settings, binding, oidc.STATE_TTL_SECONDS)
         return Redirect(url, status_code=HTTP_302_FOUND, cookies=[cookie])
