@@ -2,31 +2,86 @@
 
 Jobs are thin: load by id, call a service. "Jobs may be called more than once", so each one is
 idempotent, keyed in the database; job ids carry the task name and the business key.
+
+`run_worker` is the process: it outlives outages. arq's own `Worker.main` lets a Redis
+`ConnectionError` escape from its poll loop (and `create_pool` gives up after five tries at
+start-up), so each connection gets a fresh arq `Worker` on a pool we open ourselves; when Redis or
+PostgreSQL goes away the worker is wound down without touching Redis and started again after a
+backoff (0.5 s doubling to 10 s). Only SIGINT and SIGTERM end the process. A job that meets an
+outage is run again later (arq's `Retry`) instead of being recorded as failed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import functools
+import signal
+from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict
 
+import asyncpg
+import redis.exceptions
+import structlog
 from arq.connections import ArqRedis
 from arq.cron import cron
-from arq.worker import Worker
+from arq.worker import Retry, Worker
 from piccolo.engine.postgres import PostgresEngine
 
 from year2026.db import close_pool, open_pool
 from year2026.people.sessions import purge_expired_refresh_tokens
-from year2026.redis import redis_settings
+from year2026.redis import open_redis, redis_settings
 from year2026.settings import Settings, get_settings
+
+log = structlog.get_logger("year2026.worker")
 
 QUEUE_NAME = "year2026:queue"
 HEARTBEAT_KEY = "year2026:worker:heartbeat"
+RECONNECT_FIRST_DELAY = 0.5  # seconds; doubled after each failed attempt
+RECONNECT_MAX_DELAY = 10.0
+#: Failures that mean a server is away for now, not that our code is wrong.
+OUTAGES: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError,  # also BusyLoadingError: Redis still loading its data
+    redis.exceptions.TimeoutError,
+    OSError,  # refused, reset, no such unix socket (asyncpg lets these through as they are)
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # includes "connection was closed in the middle of operation"
+    asyncpg.CannotConnectNowError,  # "the database system is starting up"
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
 
 
 class WorkerContext(TypedDict):
     redis: ArqRedis
     settings: Settings
     db: PostgresEngine
+
+
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+def retried_in_outages(job: JobFunction) -> JobFunction:
+    """`job`, run again later (up to the worker's `max_tries`) when a server is away."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await job(ctx, *args, **kwargs)
+        except OUTAGES as error:
+            attempt = int(ctx.get("job_try", 1))
+            defer = min(5 * attempt, 30)
+            log.warning(
+                "job met an outage; it will run again",
+                job=job.__name__,
+                attempt=attempt,
+                retry_in_seconds=defer,
+                error=repr(error),
+            )
+            raise Retry(defer=defer) from error
+
+    return run
 
 
 async def record_heartbeat(ctx: WorkerContext) -> str:
@@ -54,11 +109,13 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
     """The worker for `settings`; tests pass `burst=True, handle_signals=False`."""
+    heartbeat_job = retried_in_outages(record_heartbeat)
+    purge_job = retried_in_outages(purge_expired_sessions)
     options: dict[str, Any] = {
-        "functions": [record_heartbeat, purge_expired_sessions],
+        "functions": [heartbeat_job, purge_job],
         "cron_jobs": [
-            cron(record_heartbeat, second=0, unique=True),  # type: ignore[arg-type]
-            cron(purge_expired_sessions, minute=17, second=0, unique=True),  # type: ignore[arg-type]
+            cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
+            cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,
@@ -71,3 +128,92 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     }
     options.update(overrides)
     return Worker(**options)
+
+
+def run_worker(settings: Settings) -> None:
+    """The `year2026 worker` process: works the queue until SIGINT or SIGTERM."""
+    asyncio.run(_work_until_signalled(settings))
+
+
+async def _work_until_signalled(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await work_through_outages(settings, stop)
+    log.info("worker stopped")
+
+
+async def work_through_outages(settings: Settings, stop: asyncio.Event) -> None:
+    """Work the queue until `stop` is set, connecting again after every outage."""
+    delay = RECONNECT_FIRST_DELAY
+    while not stop.is_set():
+        connected = asyncio.Event()
+        try:
+            await _work_while_connected(settings, stop, connected)
+        except OUTAGES as error:
+            if connected.is_set():
+                delay = RECONNECT_FIRST_DELAY  # it worked for a while: start the backoff again
+            log.warning(
+                f"worker cannot reach {_server_of(error)}; connecting again",
+                retry_in_seconds=delay,
+                error=repr(error),
+            )
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await stop.wait()
+            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+
+def _server_of(error: BaseException) -> str:
+    # redis-py wraps every socket failure in its own errors; what is left came from asyncpg
+    return "Redis" if isinstance(error, redis.exceptions.RedisError) else "PostgreSQL"
+
+
+async def _work_while_connected(
+    settings: Settings, stop: asyncio.Event, connected: asyncio.Event
+) -> None:
+    """One arq worker on one Redis pool: returns when `stop` is set, raises the outage that ended
+    it otherwise."""
+    pool = await open_redis(settings)  # with socket timeouts, so a silent server cannot hang us
+    pool.default_queue_name = QUEUE_NAME
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        await _startup(ctx)  # opens the database pool and records a heartbeat at once
+        connected.set()
+        log.info("worker connected and recorded a heartbeat")
+
+    try:
+        await pool.ping()
+    except BaseException:
+        await pool.aclose(close_connection_pool=True)
+        raise
+    worker = build_worker(settings, redis_pool=pool, handle_signals=False, on_startup=on_startup)
+    main = asyncio.create_task(worker.main())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait({main, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if main in done:
+            main.result()  # the outage (or the bug) that ended it
+    finally:
+        for task in (main, stopping):
+            task.cancel()
+        await asyncio.gather(main, stopping, return_exceptions=True)
+        await _wind_down(worker)
+
+
+async def _wind_down(worker: Worker) -> None:
+    """What arq's `Worker.close` does, without failing when Redis or PostgreSQL is away: running
+    jobs are cancelled (arq runs them again), the database pool and the Redis pool are closed."""
+    jobs = list(worker.tasks.values())
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
+    with contextlib.suppress(*OUTAGES):
+        async with asyncio.timeout(5):
+            await worker.pool.delete(worker.health_check_key)
+    if worker.on_shutdown is not None:
+        with contextlib.suppress(*OUTAGES):
+            async with asyncio.timeout(10):
+                await worker.on_shutdown(worker.ctx)
+    await worker.pool.aclose(close_connection_pool=True)
