@@ -28,10 +28,11 @@ from arq.connections import ArqRedis
 from arq.cron import cron
 from arq.worker import Retry, Worker
 from piccolo.engine.postgres import PostgresEngine
+from redis.asyncio.connection import AbstractConnection
 
 from year2026.db import close_pool, open_pool
 from year2026.people.sessions import purge_expired_refresh_tokens
-from year2026.redis import open_redis, redis_settings
+from year2026.redis import redis_settings
 from year2026.settings import Settings, get_settings
 
 log = structlog.get_logger("year2026.worker")
@@ -84,10 +85,17 @@ def retried_in_outages(job: JobFunction) -> JobFunction:
     return run
 
 
+HEARTBEAT_SECONDS = 180  # how long a heartbeat counts; the cron job renews it every minute
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 async def record_heartbeat(ctx: WorkerContext) -> str:
     """Leave the time in Redis, so `year2026 check` can tell whether a worker is running."""
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    await ctx["redis"].set(HEARTBEAT_KEY, now, ex=180)
+    now = _now_text()
+    await ctx["redis"].set(HEARTBEAT_KEY, now, ex=HEARTBEAT_SECONDS)
     return now
 
 
@@ -165,6 +173,29 @@ async def work_through_outages(settings: Settings, stop: asyncio.Event) -> None:
             delay = min(delay * 2, RECONNECT_MAX_DELAY)
 
 
+async def _heartbeat_on_connect(connection: AbstractConnection) -> None:
+    # redis-py opens a new connection by itself when it finds a pooled one dead, so a Redis that
+    # was back within one poll is never seen as an outage here: each connection, new or renewed,
+    # records a heartbeat at once instead of leaving it to the next minute's cron job.
+    await connection.on_connect()  # what redis-py does without a callback: AUTH, SELECT
+    await connection.send_command("SET", HEARTBEAT_KEY, _now_text(), "EX", HEARTBEAT_SECONDS)
+    await connection.read_response()
+
+
+def _worker_redis(settings: Settings) -> ArqRedis:
+    """The worker's pool: socket timeouts, so a silent server cannot hang it, and a heartbeat on
+    every connection it opens."""
+    pool: ArqRedis = ArqRedis.from_url(
+        settings.effective_redis_url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=30,
+        redis_connect_func=_heartbeat_on_connect,
+    )
+    pool.default_queue_name = QUEUE_NAME
+    return pool
+
+
 def _server_of(error: BaseException) -> str:
     # redis-py wraps every socket failure in its own errors; what is left came from asyncpg
     return "Redis" if isinstance(error, redis.exceptions.RedisError) else "PostgreSQL"
@@ -175,8 +206,7 @@ async def _work_while_connected(
 ) -> None:
     """One arq worker on one Redis pool: returns when `stop` is set, raises the outage that ended
     it otherwise."""
-    pool = await open_redis(settings)  # with socket timeouts, so a silent server cannot hang us
-    pool.default_queue_name = QUEUE_NAME
+    pool = _worker_redis(settings)
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         await _startup(ctx)  # opens the database pool and records a heartbeat at once

@@ -95,6 +95,14 @@ def test_worker_survives_redis_being_killed_and_heartbeats_when_it_returns(
         wait_for_heartbeat(own_redis.socket_path, timeout=15, log_path=log_path)
         assert time.monotonic() - returned_at < 15
         assert worker.poll() is None
+
+        # back within one poll: redis-py reconnects unseen, and the heartbeat must follow anyway
+        assert own_redis.process is not None
+        own_redis.process.kill()
+        own_redis.process.wait()
+        own_redis.start()
+        wait_for_heartbeat(own_redis.socket_path, timeout=5, log_path=log_path)
+        assert worker.poll() is None
     assert worker.returncode == 0, log_path.read_text()[-3000:]  # SIGTERM is a clean stop
 
 
