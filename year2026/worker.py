@@ -2,24 +2,51 @@
 
 Jobs are thin: load by id, call a service. "Jobs may be called more than once", so each one is
 idempotent, keyed in the database; job ids carry the task name and the business key.
+
+`run_worker` is the process: it outlives outages. arq's own `Worker.main` lets a Redis
+`ConnectionError` escape from its poll loop (and `create_pool` gives up after five tries at
+start-up), so each connection gets a fresh arq `Worker` on a pool we open ourselves; when Redis or
+PostgreSQL goes away the worker is wound down without touching Redis and started again after a
+backoff (0.5 s doubling to 10 s). Only SIGINT and SIGTERM end the process. A job that meets an
+outage is run again later (arq's `Retry`) instead of being recorded as failed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import functools
+import signal
+from collections.abc import Awaitable, Callable
 from typing import Any, TypedDict
 
+import redis.exceptions
+import structlog
 from arq.connections import ArqRedis
 from arq.cron import cron
-from arq.worker import Worker
+from arq.worker import Retry, Worker
+from redis.asyncio.connection import AbstractConnection
 
 from year2026.auth.sessions import purge_expired_refresh_tokens
-from year2026.db import close_pool, get_engine, open_pool
+from year2026.db import CONNECTION_FAILURES, close_pool, get_engine, open_pool
+from year2026.exceptions import DatabaseUnavailable
 from year2026.redis import redis_settings
-from year2026.settings import Settings, get_settings
+from year2026.settings import Settings
+
+log = structlog.get_logger("year2026.worker")
 
 QUEUE_NAME = "year2026:queue"
 HEARTBEAT_KEY = "year2026:worker:heartbeat"
+RECONNECT_FIRST_DELAY = 0.5  # seconds; doubled after each failed attempt
+RECONNECT_MAX_DELAY = 10.0
+#: Failures that mean a server is away for now, not that our code is wrong.
+OUTAGES: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError,  # also BusyLoadingError: Redis still loading its data
+    redis.exceptions.TimeoutError,
+    DatabaseUnavailable,  # what the engine makes of a failure to connect
+    *CONNECTION_FAILURES,  # and a connection lost mid-query, as asyncpg raises it
+)
 
 
 class WorkerContext(TypedDict):
@@ -27,10 +54,42 @@ class WorkerContext(TypedDict):
     settings: Settings
 
 
+JobFunction = Callable[..., Awaitable[Any]]
+
+
+def retried_in_outages(job: JobFunction) -> JobFunction:
+    """`job`, run again later (up to the worker's `max_tries`) when a server is away."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await job(ctx, *args, **kwargs)
+        except OUTAGES as error:
+            attempt = int(ctx.get("job_try", 1))
+            defer = min(5 * attempt, 30)
+            log.warning(
+                "job met an outage; it will run again",
+                job=job.__name__,
+                attempt=attempt,
+                retry_in_seconds=defer,
+                error=repr(error),
+            )
+            raise Retry(defer=defer) from error
+
+    return run
+
+
+HEARTBEAT_SECONDS = 180  # how long a heartbeat counts; the cron job renews it every minute
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 async def record_heartbeat(ctx: WorkerContext) -> str:
     """Leave the time in Redis, so `year2026 check` can tell whether a worker is running."""
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    await ctx["redis"].set(HEARTBEAT_KEY, now, ex=180)
+    now = _now_text()
+    await ctx["redis"].set(HEARTBEAT_KEY, now, ex=HEARTBEAT_SECONDS)
     return now
 
 
@@ -40,8 +99,7 @@ async def purge_expired_sessions(ctx: WorkerContext) -> int:
 
 
 async def _startup(ctx: dict[str, Any]) -> None:
-    settings: Settings = ctx.setdefault("settings", get_settings())
-    await open_pool(settings)
+    await open_pool(ctx["settings"])
     await record_heartbeat(ctx)  # type: ignore[arg-type]
 
 
@@ -51,11 +109,13 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:
     """The worker for `settings`; tests pass `burst=True, handle_signals=False`."""
+    heartbeat_job = retried_in_outages(record_heartbeat)
+    purge_job = retried_in_outages(purge_expired_sessions)
     options: dict[str, Any] = {
-        "functions": [record_heartbeat, purge_expired_sessions],
+        "functions": [heartbeat_job, purge_job],
         "cron_jobs": [
-            cron(record_heartbeat, second=0, unique=True),  # type: ignore[arg-type]
-            cron(purge_expired_sessions, minute=17, second=0, unique=True),  # type: ignore[arg-type]
+            cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
+            cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,
@@ -68,3 +128,114 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     }
     options.update(overrides)
     return Worker(**options)
+
+
+def run_worker(settings: Settings) -> None:
+    """The `year2026 worker` process: works the queue until SIGINT or SIGTERM."""
+    asyncio.run(_work_until_signalled(settings))
+
+
+async def _work_until_signalled(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await work_through_outages(settings, stop)
+    log.info("worker stopped")
+
+
+async def work_through_outages(settings: Settings, stop: asyncio.Event) -> None:
+    """Work the queue until `stop` is set, connecting again after every outage."""
+    delay = RECONNECT_FIRST_DELAY
+    while not stop.is_set():
+        connected = asyncio.Event()
+        try:
+            await _work_while_connected(settings, stop, connected)
+        except OUTAGES as error:
+            if connected.is_set():
+                delay = RECONNECT_FIRST_DELAY  # it worked for a while: start the backoff again
+            log.warning(
+                f"worker cannot reach {_server_of(error)}; connecting again",
+                retry_in_seconds=delay,
+                error=repr(error),
+            )
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await stop.wait()
+            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+
+async def _heartbeat_on_connect(connection: AbstractConnection) -> None:
+    # redis-py opens a new connection by itself when it finds a pooled one dead, so a Redis that
+    # was back within one poll is never seen as an outage here: each connection, new or renewed,
+    # records a heartbeat at once instead of leaving it to the next minute's cron job.
+    await connection.on_connect()  # what redis-py does without a callback: AUTH, SELECT
+    await connection.send_command("SET", HEARTBEAT_KEY, _now_text(), "EX", HEARTBEAT_SECONDS)
+    await connection.read_response()
+
+
+def _worker_redis(settings: Settings) -> ArqRedis:
+    """The worker's pool: socket timeouts, so a silent server cannot hang it, and a heartbeat on
+    every connection it opens."""
+    pool: ArqRedis = ArqRedis.from_url(
+        settings.effective_redis_url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        health_check_interval=30,
+        redis_connect_func=_heartbeat_on_connect,
+    )
+    pool.default_queue_name = QUEUE_NAME
+    return pool
+
+
+def _server_of(error: BaseException) -> str:
+    # redis-py wraps every socket failure in its own errors; what is left came from asyncpg
+    return "Redis" if isinstance(error, redis.exceptions.RedisError) else "PostgreSQL"
+
+
+async def _work_while_connected(
+    settings: Settings, stop: asyncio.Event, connected: asyncio.Event
+) -> None:
+    """One arq worker on one Redis pool: returns when `stop` is set, raises the outage that ended
+    it otherwise."""
+    pool = _worker_redis(settings)
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        await _startup(ctx)  # opens the database pool and records a heartbeat at once
+        connected.set()
+        log.info("worker connected and recorded a heartbeat")
+
+    try:
+        await pool.ping()
+    except BaseException:
+        await pool.aclose(close_connection_pool=True)
+        raise
+    worker = build_worker(settings, redis_pool=pool, handle_signals=False, on_startup=on_startup)
+    main = asyncio.create_task(worker.main())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait({main, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if main in done:
+            main.result()  # the outage (or the bug) that ended it
+    finally:
+        for task in (main, stopping):
+            task.cancel()
+        await asyncio.gather(main, stopping, return_exceptions=True)
+        await _wind_down(worker)
+
+
+async def _wind_down(worker: Worker) -> None:
+    """What arq's `Worker.close` does, without failing when Redis or PostgreSQL is away: running
+    jobs are cancelled (arq runs them again), the database pool and the Redis pool are closed."""
+    jobs = list(worker.tasks.values())
+    for job in jobs:
+        job.cancel()
+    await asyncio.gather(*jobs, return_exceptions=True)
+    with contextlib.suppress(*OUTAGES):
+        async with asyncio.timeout(5):
+            await worker.pool.delete(worker.health_check_key)
+    if worker.on_shutdown is not None:
+        with contextlib.suppress(*OUTAGES):
+            async with asyncio.timeout(10):
+                await worker.on_shutdown(worker.ctx)
+    await worker.pool.aclose(close_connection_pool=True)

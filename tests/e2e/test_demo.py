@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -11,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 import httpx
@@ -189,3 +192,99 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
         # loading the demo again changed nothing and broke nothing
         assert len(_printed_accounts("".join(lines))) == 4
         assert asyncio.run(_demo_database(data_dir, "SELECT count(*) FROM person")) == 4
+
+
+def _demo_process(data_dir: Path, *command: str) -> int:
+    """The pid of the live process of the demo in `data_dir` whose command line ends with
+    `command` (program names compared without their folder)."""
+    wanted = f"YEAR2026_DATA_DIR={data_dir}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = [os.path.basename(word.decode()) for word in _proc_words(entry / "cmdline")]
+            environment = _proc_words(entry / "environ")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, UnicodeDecodeError):
+            continue
+        if words[-len(command) :] == list(command) and wanted in environment and state != "Z":
+            return int(entry.name)
+    raise AssertionError(f"no process {command} of the demo in {data_dir}")
+
+
+def _proc_words(path: Path) -> list[bytes]:
+    return [word for word in path.read_bytes().split(b"\0") if word]
+
+
+def _wait_for_line(lines: list[str], text: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(text in line for line in lines):
+        assert time.monotonic() < deadline, f"no line {text!r} in:\n{''.join(lines)}"
+        time.sleep(0.1)
+
+
+def _wait_for_status(url: str, status: int, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while (answer := httpx.get(url, timeout=5)).status_code != status:
+        assert time.monotonic() < deadline, f"{url}: {answer.status_code} {answer.text}"
+        time.sleep(0.1)
+
+
+def _fresh_heartbeat(store: redis.Redis, since: dt.datetime, timeout: float) -> dt.datetime:
+    """The worker's heartbeat once it is one recorded at `since` or later."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(redis.RedisError):
+            value = store.get(HEARTBEAT_KEY)
+            if isinstance(value, bytes) and dt.datetime.fromisoformat(value.decode()) >= since:
+                return dt.datetime.fromisoformat(value.decode())
+        time.sleep(0.1)
+    raise AssertionError(f"no heartbeat since {since} within {timeout} s")
+
+
+def _now_to_the_second() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)  # heartbeats are in whole seconds
+
+
+def test_demo_restarts_what_dies_and_the_platform_works_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "var"
+    with running_demo(data_dir, free_port()) as (base_url, lines):
+        store = redis.Redis(unix_socket_path=str(redis_socket_path(data_dir)), socket_timeout=2)
+        try:
+            assert _worker_heartbeat(data_dir) is not None  # the worker is up
+
+            # Redis is killed. The launcher is frozen meanwhile, only so that the outage lasts
+            # long enough to be seen from outside: it would restart Redis within half a second.
+            redis_pid = cast("dict[str, int]", store.info("server"))["process_id"]
+            store.delete(HEARTBEAT_KEY)
+            store.save()  # the dump Redis reloads holds no heartbeat either
+            launcher = _demo_process(data_dir, "year2026", "demo")
+            os.kill(launcher, signal.SIGSTOP)
+            try:
+                killed_at = _now_to_the_second()
+                os.kill(redis_pid, signal.SIGKILL)
+                _wait_for_status(f"{base_url}/readyz", 503)
+                assert httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
+            finally:
+                os.kill(launcher, signal.SIGCONT)
+            _wait_for_line(lines, "Redis stopped unexpectedly (exit -9); restarting (1/5)")
+            _fresh_heartbeat(store, since=killed_at, timeout=10)  # the worker works again
+            _wait_for_status(f"{base_url}/readyz", 200, timeout=10)
+
+            # the worker is killed: a new one starts and records its heartbeat
+            worker = _demo_process(data_dir, "year2026", "worker")
+            store.delete(HEARTBEAT_KEY)
+            killed_at = _now_to_the_second()
+            os.kill(worker, signal.SIGKILL)
+            _wait_for_line(lines, "The worker stopped unexpectedly (exit -9); restarting (1/5)")
+            _fresh_heartbeat(store, since=killed_at, timeout=30)
+            assert _demo_process(data_dir, "year2026", "worker") != worker
+
+            # PostgreSQL is killed: it comes back with its data, and the API with it
+            postmaster_pid = (data_dir / "postgres" / "postmaster.pid").read_text().split()[0]
+            os.kill(int(postmaster_pid), signal.SIGKILL)
+            _wait_for_line(lines, "PostgreSQL stopped unexpectedly (exit -9); restarting (1/5)")
+            _wait_for_status(f"{base_url}/readyz", 200, timeout=30)
+            assert asyncio.run(_demo_database(data_dir, "SELECT count(*) FROM person")) == 4
+        finally:
+            store.close()
