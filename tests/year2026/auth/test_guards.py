@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 
 from tests.support import people
 from tests.support.asgi import serving
+from tests.support.http import PROBLEM, problem_of
 from year2026.app import create_app
 from year2026.auth.guards import (
     Principal,
@@ -64,8 +65,7 @@ async def grant(client: httpx.AsyncClient, person: people.SignedIn, role: Role) 
 )
 async def test_guards_refuse_without_a_token(guarded: httpx.AsyncClient, path: str) -> None:
     response = await guarded.get(path)
-    assert response.status_code == 401
-    assert response.json()["code"] == "not-authenticated"
+    assert problem_of(response) == (401, PROBLEM, "not-authenticated")
 
 
 async def test_citizen_passes_only_the_citizen_guard(guarded: httpx.AsyncClient) -> None:
@@ -81,7 +81,7 @@ async def test_citizen_passes_only_the_citizen_guard(guarded: httpx.AsyncClient)
         "/probe/admin": 403,
     }
     refused = await guarded.get("/probe/staff", headers=citizen.headers)
-    assert refused.json()["code"] == "role-required"
+    assert problem_of(refused) == (403, PROBLEM, "role-required")
 
 
 async def test_staff_passes_the_staff_guard_only(guarded: httpx.AsyncClient) -> None:
@@ -90,8 +90,10 @@ async def test_staff_passes_the_staff_guard_only(guarded: httpx.AsyncClient) -> 
     assert (await guarded.get("/probe/admin", headers=staff.headers)).status_code == 403
 
 
-async def test_admin_passes_the_admin_guard(guarded: httpx.AsyncClient) -> None:
-    admin = await people.admin(guarded)
+async def test_admin_passes_the_admin_guard(
+    guarded: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    admin = await people.admin(clean_state)
     assert (await guarded.get("/probe/admin", headers=admin.headers)).status_code == 200
     assert (await guarded.get("/probe/staff", headers=admin.headers)).status_code == 403
 

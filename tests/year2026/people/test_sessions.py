@@ -9,6 +9,7 @@ import msgspec
 
 from tests.support import people
 from tests.support.asgi import serving
+from tests.support.http import PROBLEM, problem_of
 from tests.support.state import reset_state
 from year2026.app import create_app
 from year2026.people.tables import RefreshToken
@@ -44,8 +45,7 @@ async def test_reused_refresh_token_revokes_the_whole_family(client: httpx.Async
     rotated = (await refresh(client, person.refresh_token)).json()["refresh_token"]
     # the spent token comes back (stolen copy): refused, and the family ends
     replay = await refresh(client, person.refresh_token)
-    assert replay.status_code == 401
-    assert replay.json()["code"] == "session-ended"
+    assert problem_of(replay) == (401, PROBLEM, "session-ended")
     # so the legitimate newest token no longer works either
     after = await refresh(client, rotated)
     assert after.status_code == 401
@@ -112,7 +112,7 @@ async def test_sign_in_is_rate_limited_per_account(client: httpx.AsyncClient) ->
         statuses.append(answer.status_code)
     assert statuses == [401] * 10 + [429]
     assert int(answer.headers["retry-after"]) > 0
-    assert answer.json()["code"] == "rate-limited"
+    assert problem_of(answer) == (429, PROBLEM, "rate-limited")
     # even the right password waits now: the account is the thing protected
     blocked = await client.post(
         "/auth/sign-in", json={"email": person.email, "password": people.PASSWORD}
