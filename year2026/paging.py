@@ -110,8 +110,9 @@ class KeyColumn:
         """`value`, if it is of this column's kind; a programming error otherwise."""
         # a naive time means different instants to different readers
         naive = isinstance(value, datetime) and value.tzinfo is None
+        too_long = isinstance(value, str) and len(value) > self.max_length
         of_kind = isinstance(value, self.kind) and type(value) is not bool
-        if of_kind and not naive and isinstance(value, KeyValue):
+        if of_kind and not (naive or too_long) and isinstance(value, KeyValue):
             return value
         raise TypeError(f"{self.sql}: {value!r} is not a {self.kind.__name__} key value")
 

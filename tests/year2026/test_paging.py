@@ -149,9 +149,17 @@ def test_invalid_cursor_is_a_bad_request_in_three_languages() -> None:
         (KEY[0], KEY[1], True, KEY[3]),
         (KEY[0], KEY[1], "7", KEY[3]),
         (KEY[0], KEY[1], KEY[2], str(KEY[3])),
+        (KEY[0], "x" * 21, KEY[2], KEY[3]),
         KEY[:3],
     ],
-    ids=["naive-datetime", "bool-for-int", "str-for-int", "str-for-uuid", "too-few"],
+    ids=[
+        "naive-datetime",
+        "bool-for-int",
+        "str-for-int",
+        "str-for-uuid",
+        "str-too-long",
+        "too-few",
+    ],
 )
 def test_encode_wrong_key_is_a_programming_error(key: tuple[Any, ...]) -> None:
     with pytest.raises((TypeError, ValueError)):
