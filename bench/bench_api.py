@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -27,6 +26,7 @@ import httpx
 from litestar import Litestar, get
 
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
+from year2026.settings import Settings, load_settings
 
 
 async def timed(label: str, count: int, call: Callable[[], Awaitable[object]]) -> float:
@@ -43,17 +43,16 @@ async def timed(label: str, count: int, call: Callable[[], Awaitable[object]]) -
     return median
 
 
-async def run(count: int, data_dir: Path) -> None:
+async def run(count: int, settings: Settings) -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from tests.conftest import serving
     from tests.support import people
+    from tests.support.asgi import serving
     from year2026.app import create_app
-    from year2026.db import get_engine
-    from year2026.settings import get_settings
+    from year2026.db import close_pool, configure_engine
 
+    engine = configure_engine(settings)
     await run_forwards("all")
-    settings = get_settings()
 
     @get("/ping")
     async def ping() -> dict[str, str]:
@@ -85,7 +84,7 @@ async def run(count: int, data_dir: Path) -> None:
         )
         print(f"  → /me costs {me / raw:.2f}× the raw query it is built on")
         await connection.close()
-    await get_engine().close_connection_pool()
+    await close_pool(engine)
 
 
 def main() -> None:
@@ -99,7 +98,7 @@ def main() -> None:
         postgres.start()
         redis.start()
         try:
-            os.environ.update(
+            settings = load_settings(
                 {
                     "YEAR2026_DATA_DIR": str(data_dir),
                     "YEAR2026_DATABASE_URL": postgres.url,
@@ -108,11 +107,10 @@ def main() -> None:
                 }
             )
             from year2026.observability import configure_logging
-            from year2026.settings import get_settings
 
             # warnings only: the access log would time the terminal, not us
-            configure_logging(get_settings())
-            asyncio.run(run(arguments.requests, data_dir))
+            configure_logging(settings)
+            asyncio.run(run(arguments.requests, settings))
         finally:
             redis.stop()
             postgres.stop()

@@ -22,8 +22,9 @@ from tests.support.asgi import serving
 from tests.support.server import ServerSet
 from tests.support.smtp import MailCatcher, running_smtp_server
 from tests.support.state import reset_state
+from year2026.db import close_pool, configure_engine
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
-from year2026.settings import Settings, get_settings
+from year2026.settings import Settings, load_settings
 from year2026.worker import build_worker
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -95,15 +96,14 @@ async def settings(test_servers: ServerSet) -> AsyncIterator[Settings]:
 
     database = urlsplit(test_servers.database_url).path[1:]
     await _recreate_database(test_servers.admin_url, database)
-    os.environ.update(test_servers.environment)
-    get_settings.cache_clear()
+    # the settings are built from the servers' environment, and the engine from the settings:
+    # the process environment is left as it was
+    session_settings = load_settings(test_servers.environment)
+    engine = configure_engine(session_settings)
     result = await run_forwards("all")
     assert result.success, result.message
-    yield get_settings()
-    from year2026.db import get_engine
-
-    if get_engine().pool is not None:
-        await get_engine().close_connection_pool()
+    yield session_settings
+    await close_pool(engine)
     connection = await asyncpg.connect(test_servers.admin_url)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

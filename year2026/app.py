@@ -7,33 +7,31 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, MediaType, Request, Response
+from litestar._openapi.plugin import handle_schema_path_not_found
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
 from year2026 import __doc__ as platform_description
-from year2026.auth.guards import provide_principal
+from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
+from year2026.auth.sessions import TokenIssuer
 from year2026.db import database_pool
 from year2026.errors import EXCEPTION_HANDLERS
+from year2026.guards import provide_principal
 from year2026.health import HealthController
 from year2026.observability import RequestContextMiddleware
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
-from year2026.people.controllers import (
-    AuthController,
-    JwksController,
-    MeController,
-    RegionsController,
-)
+from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
-from year2026.people.sessions import TokenIssuer
 from year2026.redis import open_redis
+from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
+from year2026.schema_browser import SchemaBrowser, schema_router
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
@@ -49,8 +47,7 @@ def create_app(
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.token_issuer = TokenIssuer(settings)
-        async with database_pool(settings) as engine:
-            app.state.db = engine
+        async with database_pool(settings):
             app.state.redis = await open_redis(settings)  # connects on first use
             try:
                 yield
@@ -74,12 +71,14 @@ def create_app(
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestContextMiddleware],
-        plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin()],
+        # a hook, not middleware, so that it also sees the answers to unmatched routes
+        before_send=[ResponseHeaders(settings)],
+        plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin(), ResponseCacheRefused()],
         openapi_config=OpenAPIConfig(
             title="year2026 API",
             version=API_VERSION,
             description=platform_description,
-            path="/schema",
+            openapi_router=schema_router(),
             components=Components(
                 security_schemes={
                     BEARER_SCHEME: SecurityScheme(
@@ -90,7 +89,7 @@ def create_app(
                     )
                 }
             ),
-            render_plugins=[SwaggerRenderPlugin(path="/swagger"), ScalarRenderPlugin(path="/")],
+            render_plugins=[SchemaBrowser()],
         ),
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings}),
@@ -99,6 +98,7 @@ def create_app(
         logging_config=None,
     )
     _complete_options_allow(app)
+    _schema_paths_not_found_as_problems(app)
     _remember_query_names(app)
     return app
 
@@ -156,3 +156,19 @@ def _complete_options_allow(app: Litestar) -> None:
             )
 
         handler._fn = options_handler  # type: ignore[assignment] # Litestar's own is sync too
+
+
+def _schema_paths_not_found_as_problems(app: Litestar) -> None:
+    """Litestar answers an unknown path under /schema with an HTML page of its own: make it the
+    404 problem every other unknown path gets."""
+
+    def not_found(path: str = "/") -> None:
+        raise NotFoundException
+
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler, _ in route.route_handler_map.values():
+            original: object = handler.fn
+            if original is handle_schema_path_not_found:
+                handler._fn = not_found  # type: ignore[assignment] # sync, as the original

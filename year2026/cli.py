@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 
 import click
@@ -64,10 +62,16 @@ def worker() -> None:
 @click.argument("piccolo_args", nargs=-1, type=click.UNPROCESSED)
 def migrate(piccolo_args: tuple[str, ...]) -> None:
     """Apply all migrations; with ARGS, run `piccolo migrations ARGS` (`new events --auto`)."""
-    _settings_or_exit()
+    from year2026.db import configure_engine
+
+    configure_engine(_settings_or_exit())
     if piccolo_args:
-        command = [sys.executable, "-m", "piccolo.main", "migrations", *piccolo_args]
-        raise SystemExit(subprocess.call(command, env=os.environ))
+        from piccolo.main import main as piccolo_main
+
+        # Piccolo's own command line, in this process, on the engine just configured
+        sys.argv = ["piccolo", "migrations", *piccolo_args]
+        piccolo_main()
+        return
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     result = asyncio.run(run_forwards("all"))
@@ -116,11 +120,12 @@ def check() -> None:
 
 
 async def _probe(settings: Settings) -> tuple[bool, bool, str | None]:
-    from year2026.db import database_answers, get_engine
+    from year2026.db import configure_engine, database_answers
     from year2026.redis import open_redis, redis_answers
     from year2026.worker import HEARTBEAT_KEY
 
-    postgres_ok = await database_answers(get_engine())  # a new connection: no pool here
+    # a new connection: no pool here
+    postgres_ok = await database_answers(configure_engine(settings))
     redis_ok = False
     heartbeat = None
     try:

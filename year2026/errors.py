@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import redis.exceptions
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
@@ -300,7 +301,7 @@ def handle_domain_error(
         (code for kind, code in DOMAIN_STATUS.items() if isinstance(error, kind)),
         HTTPStatus.BAD_REQUEST,
     )
-    retry_after = error.retry_after if isinstance(error, domain.TooManyRequests) else None
+    retry_after = getattr(error, "retry_after", None)
     return problem_response(
         request,
         status,
@@ -329,8 +330,25 @@ def handle_unstorable_data(request: Request[Any, Any, Any], error: Exception) ->
     return problem_response(request, HTTPStatus.BAD_REQUEST)
 
 
+def handle_database_outage(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    """The connection to PostgreSQL broke in the middle of a request (outside the places where
+    `year2026.db` turns a failure to connect into `DatabaseUnavailable`)."""
+    log.warning("database unavailable", error=type(error).__name__, path=request.url.path)
+    return handle_domain_error(request, domain.DatabaseUnavailable())
+
+
+def handle_redis_outage(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    log.warning("redis unavailable", error=type(error).__name__, path=request.url.path)
+    return handle_domain_error(request, domain.RedisUnavailable())
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     asyncpg.exceptions.DataError: handle_unstorable_data,
+    asyncpg.exceptions.PostgresConnectionError: handle_database_outage,
+    asyncpg.exceptions.OperatorInterventionError: handle_database_outage,
+    asyncpg.exceptions.TooManyConnectionsError: handle_database_outage,
+    redis.exceptions.ConnectionError: handle_redis_outage,
+    redis.exceptions.TimeoutError: handle_redis_outage,
     domain.DomainError: handle_domain_error,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

@@ -89,6 +89,38 @@ class TooManyRequests(DomainError):
 
 
 class Unavailable(DomainError):
-    """Something the request needs (the database, Redis, a provider) does not answer now."""
+    """Something the request needs (the database, Redis, a provider) does not answer now;
+    `retry_after` seconds is a fair time to wait before trying again."""
 
     code = "unavailable"
+    retry_after: int | None = None
+
+
+class DependencyUnavailable(Unavailable):
+    """A server the platform depends on did not answer (refused, timed out, went away)."""
+
+    #: a short wait: the platform reconnects by itself as soon as the server is back
+    RETRY_SECONDS: ClassVar[int] = 5
+
+    def __init__(self, **params: object) -> None:
+        self.retry_after = self.RETRY_SECONDS
+        super().__init__(retry_after=self.RETRY_SECONDS, **params)
+
+
+class DatabaseUnavailable(DependencyUnavailable):
+    code = "database-unavailable"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Дерекқор қазір жауап бермейді."
+        " {retry_after} секундтан кейін қайталап көріңіз.",
+        Language.RU: "База данных сейчас не отвечает. Повторите через {retry_after} с.",
+        Language.EN: "The database is not answering just now. Try again in {retry_after} seconds.",
+    }
+
+
+class RedisUnavailable(DependencyUnavailable):
+    code = "redis-unavailable"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Redis қазір жауап бермейді. {retry_after} секундтан кейін қайталап көріңіз.",
+        Language.RU: "Redis сейчас не отвечает. Повторите через {retry_after} с.",
+        Language.EN: "Redis is not answering just now. Try again in {retry_after} seconds.",
+    }

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
 
-from year2026.db import database_answers
+from year2026.db import database_answers, get_engine
 from year2026.exceptions import Unavailable
 from year2026.i18n import Language, Texts
 from year2026.redis import redis_answers
@@ -49,7 +49,7 @@ class HealthController(Controller):
     )
     async def ready(self, state: State) -> Ready:
         postgres_ok, redis_ok = await asyncio.gather(
-            database_answers(state.db),
+            database_answers(get_engine()),
             redis_answers(state.redis),
         )
         if not (postgres_ok and redis_ok):

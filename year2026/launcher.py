@@ -52,17 +52,17 @@ def embedded_servers(settings: Settings) -> Iterator[None]:
             postgres.stop()
 
 
-async def prepare_database() -> DemoReport:
+async def prepare_database(settings: Settings) -> DemoReport:
     """Migrations, then the demo data; returns what to print about it."""
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from year2026.db import database_pool
-    from year2026.settings import get_settings
+    from year2026.db import configure_engine, database_pool
 
+    configure_engine(settings)
     result = await run_forwards("all")
     if not result.success:
         raise SystemExit(f"migrations failed: {result.message}")
-    async with database_pool(get_settings()):
+    async with database_pool(settings):
         return await load_demo_data()
 
 
@@ -122,9 +122,7 @@ def run_demo(settings: Settings) -> int:
     with embedded_servers(settings):
         if stop.is_set():
             return 130
-        # the settings module reads the environment once: point it at the servers now running
-        os.environ.update(environment)
-        report = asyncio.run(prepare_database())
+        report = asyncio.run(prepare_database(settings))
         children = [_spawn("serve", environment), _spawn("worker", environment)]
         try:
             if not _wait_ready(f"{base}/readyz", children):

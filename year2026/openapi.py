@@ -1,9 +1,11 @@
 """The OpenAPI schema tells the whole truth about errors, so clients and schemathesis can trust it.
 
-Every operation documents the problem responses it can give: 400 and 500 always (any operation
-refuses a query parameter it does not read); 413 with a body; 404 with path parameters; 401 with
+Every operation documents the problem responses it can give: 400, 500 and 503 always (any
+operation refuses a query parameter it does not read, and PostgreSQL or Redis can be away); 413
+with a body; 404 with path parameters; 401 with
 a signed-in caller, 403 as well when guarded; plus the
 domain errors it declares with `opt={"errors": [...]}` (Litestar's `raises` takes HTTP errors only).
+Only the operations that read an access token say they need one.
 """
 
 from __future__ import annotations
@@ -35,14 +37,21 @@ def problem_spec(status: int) -> ResponseSpec:
     )
 
 
+def takes_bearer_token(handler: HTTPRouteHandler) -> bool:
+    """Whether the operation reads the caller's access token: it is guarded (here or by its
+    controller or router) or it takes the `principal`. Sign-in and refresh answer 401 too, for
+    bad credentials, yet need no token."""
+    return bool(handler.resolve_guards()) or "principal" in handler.parsed_fn_signature.parameters
+
+
 def error_statuses(handler: HTTPRouteHandler, path_parameters: bool) -> set[int]:
-    statuses = {400, 500}
+    statuses = {400, 500, 503}
     parameters = handler.parsed_fn_signature.parameters
     if "data" in parameters:
         statuses.add(413)
     if path_parameters:
         statuses.add(404)
-    if handler.guards:
+    if handler.resolve_guards():
         statuses.update({401, 403})
     if "principal" in parameters:
         statuses.add(401)
@@ -67,7 +76,7 @@ class ProblemResponsesPlugin(ReceiveRoutePlugin):
             }
             documented.update(handler.responses or {})
             handler.responses = documented
-            if 401 in documented and not handler.security:
+            if takes_bearer_token(handler) and not handler.security:
                 handler.security = [{BEARER_SCHEME: []}]
             # Litestar would document `raises` with its own error body; ours above replaces it
             handler.raises = []

@@ -1,15 +1,14 @@
 """Piccolo's configuration module (found through `PICCOLO_CONF=year2026.piccolo_conf`).
 
-The engine is built from the one settings object. Piccolo's engine asks the server for its version
-when it is built, so this module is imported only once the database is up.
+`DB` is the process-wide engine of `year2026.db`; whoever runs code against the database names
+its settings first (`configure_engine(settings)`), so this module reads no environment itself.
 """
 
 from piccolo.conf.apps import AppRegistry
 
-from year2026.db import build_engine
-from year2026.settings import get_settings
+from year2026.db import ENGINE
 
-DB = build_engine(get_settings())
+DB = ENGINE
 
 APP_REGISTRY = AppRegistry(
     apps=["year2026.piccolo_app", "events.piccolo_app", "courses.piccolo_app"],

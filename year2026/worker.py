@@ -12,10 +12,9 @@ from typing import Any, TypedDict
 from arq.connections import ArqRedis
 from arq.cron import cron
 from arq.worker import Worker
-from piccolo.engine.postgres import PostgresEngine
 
-from year2026.db import close_pool, open_pool
-from year2026.people.sessions import purge_expired_refresh_tokens
+from year2026.auth.sessions import purge_expired_refresh_tokens
+from year2026.db import close_pool, get_engine, open_pool
 from year2026.redis import redis_settings
 from year2026.settings import Settings, get_settings
 
@@ -26,7 +25,6 @@ HEARTBEAT_KEY = "year2026:worker:heartbeat"
 class WorkerContext(TypedDict):
     redis: ArqRedis
     settings: Settings
-    db: PostgresEngine
 
 
 async def record_heartbeat(ctx: WorkerContext) -> str:
@@ -43,13 +41,12 @@ async def purge_expired_sessions(ctx: WorkerContext) -> int:
 
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.setdefault("settings", get_settings())
-    ctx["db"] = await open_pool(settings)
+    await open_pool(settings)
     await record_heartbeat(ctx)  # type: ignore[arg-type]
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
-    if "db" in ctx:
-        await close_pool(ctx["db"])
+    await close_pool(get_engine())
 
 
 def build_worker(settings: Settings, **overrides: Any) -> Worker:

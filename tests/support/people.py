@@ -15,10 +15,11 @@ from typing import Any
 
 import httpx
 
-from year2026.auth.passwords import hash_password
+from year2026.auth import sessions
 from year2026.i18n import Language
-from year2026.people import queries, sessions
+from year2026.people import queries
 from year2026.people.enums import Region, Role
+from year2026.people.passwords import hash_password
 from year2026.people.tables import Person
 from year2026.settings import Settings
 

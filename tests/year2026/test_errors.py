@@ -128,6 +128,16 @@ async def test_unknown_route_is_404_problem_with_request_id(
     assert body["request_id"] == "trace-42"
 
 
+@pytest.mark.parametrize("path", ["/schema/no-such-page", "/schema/swagger", "/schema/x.yaml"])
+async def test_unknown_path_under_the_schema_is_404_problem(
+    probe_client: httpx.AsyncClient, path: str
+) -> None:
+    # Litestar's own answer there was an HTML page
+    response = await probe_client.get(path, headers={"X-Request-ID": "trace-43"})
+    body = assert_problem(response, 404)
+    assert body["request_id"] == "trace-43"
+
+
 async def test_wrong_method_is_405_with_allow(probe_client: httpx.AsyncClient) -> None:
     response = await probe_client.delete("/probe/events/7/bookings")
     assert_problem(response, 405)

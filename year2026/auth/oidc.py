@@ -35,6 +35,7 @@ from joserfc.jwk import Key, KeySet
 from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
 from redis.asyncio import Redis
 
+from year2026.auth import sessions
 from year2026.auth.errors import (
     OidcDisabled,
     OidcProviderRefused,
@@ -42,9 +43,9 @@ from year2026.auth.errors import (
     OidcStateInvalid,
     OidcTokenInvalid,
 )
-from year2026.people import accounts, sessions
+from year2026.auth.signin import address_limit
+from year2026.people import accounts
 from year2026.people.records import TokenPair
-from year2026.people.signin import address_limit
 from year2026.ratelimit import hit
 from year2026.settings import Settings
 

@@ -40,6 +40,8 @@ class AccessClaims(msgspec.Struct, frozen=True, kw_only=True):
 
     person_id: uuid.UUID
     roles: tuple[str, ...]
+    #: the person's token generation at issue; a later "sign out everywhere" raised theirs
+    generation: int
     token_id: str
     issued_at: datetime
     expires_at: datetime
@@ -51,6 +53,7 @@ def issue_access_token(
     person_id: uuid.UUID,
     roles: Sequence[str],
     now: datetime,
+    generation: int = 0,
 ) -> tuple[str, AccessClaims]:
     """A signed access token for a person, valid from `now` for `access_token_minutes`."""
     if isinstance(roles, str):
@@ -59,6 +62,7 @@ def issue_access_token(
     claims = AccessClaims(
         person_id=person_id,
         roles=tuple(roles),
+        generation=generation,
         token_id=secrets.token_urlsafe(16),  # 128 random bits
         issued_at=issued_at,
         expires_at=issued_at + timedelta(minutes=settings.access_token_minutes),
@@ -73,6 +77,7 @@ def issue_access_token(
         "exp": int(claims.expires_at.timestamp()),
         "jti": claims.token_id,
         "roles": list(claims.roles),
+        "gen": claims.generation,
     }
     token = jwt.encode(header, payload, keys.signing_key, algorithms=_ALGORITHMS)
     return token, claims
@@ -124,6 +129,12 @@ def _checked_claims(payload: dict[str, Any], settings: Settings, now: int) -> Ac
         raise InvalidAccessToken(reason) from None
     except JoseError:
         raise InvalidAccessToken("claims") from None
+    # No token lives longer than we issue them for, whatever its `exp` says: "sign out
+    # everywhere" is remembered for one lifetime only, so a longer-lived token would outlive it.
+    # (joserfc has already refused an `iat` in the future beyond the leeway.)
+    lifetime = payload["exp"] - payload["iat"]
+    if lifetime > settings.access_token_minutes * 60 + CLOCK_LEEWAY_SECONDS:
+        raise InvalidAccessToken("lifetime")
     # Exact matches: joserfc would also accept an audience list that merely contains ours.
     if payload["iss"] != settings.effective_public_url:
         raise InvalidAccessToken("issuer")
@@ -131,6 +142,9 @@ def _checked_claims(payload: dict[str, Any], settings: Settings, now: int) -> Ac
         raise InvalidAccessToken("audience")
     roles = payload.get("roles")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InvalidAccessToken("claims")
+    generation = payload.get("gen")
+    if type(generation) is not int or generation < 0:
         raise InvalidAccessToken("claims")
     try:
         person_id = uuid.UUID(payload["sub"])
@@ -143,6 +157,7 @@ def _checked_claims(payload: dict[str, Any], settings: Settings, now: int) -> Ac
     return AccessClaims(
         person_id=person_id,
         roles=tuple(roles),
+        generation=generation,
         token_id=payload["jti"],
         issued_at=issued_at,
         expires_at=expires_at,

@@ -9,12 +9,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from year2026.auth.passwords import (
-    MIN_PASSWORD_LENGTH,
-    hash_password,
-    needs_rehash,
-    verify_password,
-)
 from year2026.db import get_engine
 from year2026.i18n import Language
 from year2026.patching import column_values
@@ -26,6 +20,12 @@ from year2026.people.errors import (
     LastAdmin,
     PersonNotFound,
     WeakPassword,
+)
+from year2026.people.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
 )
 from year2026.people.records import OrganizationRef, Profile
 from year2026.people.roles import lock_admins
@@ -179,6 +179,8 @@ async def erase_person(person_id: uuid.UUID) -> None:
                     Person.password_hash: None,
                     Person.erased_at: dt.datetime.now(dt.UTC),
                     Person.updated_at: dt.datetime.now(dt.UTC),
+                    # live access tokens are refused from now on (`year2026.auth.revocation`)
+                    Person.token_generation: Person.token_generation + 1,
                 }
             )
             .where(Person.id == person_id, Person.erased_at.is_null())

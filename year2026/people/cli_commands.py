@@ -20,7 +20,7 @@ async def _create_admin(email: str, password: str, display_name: str) -> uuid.UU
     from year2026.people import accounts
     from year2026.settings import get_settings
 
-    async with database_pool(get_settings()):
+    async with database_pool(get_settings()):  # the CLI's settings, read once
         return await accounts.create_admin(
             email=email, password=password, display_name=display_name
         )

@@ -83,8 +83,15 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # grants roles, manages organizations
 
 
-#: roles that are granted one by one (the others follow from having an account or a membership)
-GRANTABLE_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# What the API offers to grant and revoke, so that its schema lists only what it accepts.
+class GrantableRole(enum.StrEnum):
+    """A role an admin grants by hand; the others follow from an account or a membership."""
+
+    STAFF = Role.STAFF.value
+    ADMIN = Role.ADMIN.value
+
+
+GRANTABLE_ROLES = frozenset(Role(role) for role in GrantableRole)
 
 
 class OrganizationKind(enum.StrEnum):

@@ -15,11 +15,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from year2026.auth.guards import Principal, requires_admin, requires_signed_in
+from year2026.guards import Principal, requires_admin, requires_signed_in
 from year2026.paging import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor
 from year2026.patching import present_fields
 from year2026.people import organizations, roles
-from year2026.people.enums import Role
+from year2026.people.enums import GrantableRole, Role
 from year2026.people.errors import (
     AlreadyMember,
     LastAdmin,
@@ -30,7 +30,7 @@ from year2026.people.errors import (
 )
 from year2026.people.organizations import MEMBER_KEYSET, ORGANIZATION_KEYSET, MembershipNotFound
 from year2026.people.records import Member, MemberPage, Organization, OrganizationPage
-from year2026.people.roles import PersonRoles, RoleNotGrantable
+from year2026.people.roles import PersonRoles
 from year2026.people.schemas import (
     Email,
     MemberAdd,
@@ -198,7 +198,7 @@ class AdminController(Controller):
         "/people/{person_id:uuid}/roles",
         summary="Grant a role (staff or admin); shows in the person's next access token",
         status_code=HTTP_200_OK,
-        opt={"errors": [PersonNotFound, RoleNotGrantable, RoleRequired]},
+        opt={"errors": [PersonNotFound, RoleRequired]},
     )
     async def grant_role(
         self,
@@ -206,17 +206,17 @@ class AdminController(Controller):
         person_id: FromPath[uuid.UUID],
         data: JSONBody[RoleGrantRequest],
     ) -> PersonRoles:
-        return await roles.grant_role(principal.person_id, person_id, data.role)
+        return await roles.grant_role(principal.person_id, person_id, Role(data.role))
 
     @delete(
         "/people/{person_id:uuid}/roles/{role:str}",
         summary="Revoke a role (the last admin keeps theirs)",
-        opt={"errors": [PersonNotFound, RoleNotGrantable, LastAdmin, RoleRequired]},
+        opt={"errors": [PersonNotFound, LastAdmin, RoleRequired]},
     )
     async def revoke_role(
         self,
         principal: NamedDependency[Principal],
         person_id: FromPath[uuid.UUID],
-        role: FromPath[Role],
+        role: FromPath[GrantableRole],
     ) -> None:
-        await roles.revoke_role(principal.person_id, person_id, role)
+        await roles.revoke_role(principal.person_id, person_id, Role(role))

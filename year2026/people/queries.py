@@ -63,6 +63,31 @@ async def is_member(person_id: uuid.UUID, organization_id: uuid.UUID) -> bool:
     )
 
 
+async def token_facts(person_id: uuid.UUID) -> tuple[set[Role], int] | None:
+    """What an access token says about a person: their roles and token generation (None when
+    there is no such person). Inside a transaction the person's row stays share-locked until it
+    ends, so a concurrent "sign out everywhere", which updates that row, waits for the token being
+    issued and then revokes it too, instead of missing it."""
+    rows = await Person.raw(
+        "SELECT p.token_generation,"
+        " coalesce((SELECT array_agg(role) FROM role_grant WHERE person = p.id),"
+        " ARRAY[]::text[]) AS granted,"
+        " EXISTS (SELECT 1 FROM membership WHERE person = p.id) AS member"
+        " FROM person p WHERE p.id = {} FOR SHARE OF p",
+        person_id,
+    )
+    if not rows:
+        return None
+    return _roles(rows[0]["granted"], rows[0]["member"]), int(rows[0]["token_generation"])
+
+
+def _roles(granted: list[str], member: bool) -> set[Role]:
+    roles = {Role.CITIZEN, *(Role(role) for role in granted)}
+    if member:
+        roles.add(Role.ORGANIZER)
+    return roles
+
+
 async def roles_of(person_id: uuid.UUID) -> set[Role]:
     """Everything the person may act as, from the database (the source of truth); one round trip,
     since every token and every organizer action asks."""
@@ -73,7 +98,4 @@ async def roles_of(person_id: uuid.UUID) -> set[Role]:
         person_id,
         person_id,
     )
-    roles = {Role.CITIZEN, *(Role(role) for role in rows[0]["granted"])}
-    if rows[0]["member"]:
-        roles.add(Role.ORGANIZER)
-    return roles
+    return _roles(rows[0]["granted"], rows[0]["member"])

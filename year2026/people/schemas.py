@@ -6,9 +6,9 @@ from typing import Annotated
 
 import msgspec
 
-from year2026.auth.passwords import MIN_PASSWORD_LENGTH
 from year2026.i18n import Language
-from year2026.people.enums import Gender, OrganizationKind, Region, Role
+from year2026.people.enums import Gender, GrantableRole, OrganizationKind, Region
+from year2026.people.passwords import MIN_PASSWORD_LENGTH
 
 #: ASCII only (internationalized domains in their xn-- form), so that the pattern means the same
 #: to every regex engine that reads the schema; the domain needs a dot
@@ -88,7 +88,7 @@ class MemberAdd(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class RoleGrantRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    role: Role
+    role: GrantableRole
 
 
 class Jwks(msgspec.Struct, frozen=True):

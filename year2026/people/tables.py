@@ -9,6 +9,7 @@ from __future__ import annotations
 from piccolo.columns import (
     UUID,
     ForeignKey,
+    Integer,
     OnDelete,
     SmallInt,
     Timestamptz,
@@ -38,6 +39,9 @@ class Person(Table, tablename="person"):
     updated_at = Timestamptz(default=TimestamptzNow())
     #: set when the person asked to be forgotten: personal fields are cleared, counts stay
     erased_at = Timestamptz(null=True, default=None)
+    #: access tokens carry the generation they were issued in; "sign out everywhere" and erasure
+    #: raise it, and a token of an older generation is refused (the source of truth; Redis caches)
+    token_generation = Integer(default=0)
 
 
 class OidcIdentity(Table, tablename="oidc_identity"):

@@ -14,7 +14,7 @@ from tests.support import people
 from tests.support.asgi import serving
 from tests.support.http import PROBLEM, problem_of
 from year2026.app import create_app
-from year2026.auth.guards import (
+from year2026.guards import (
     Principal,
     requires_admin,
     requires_organizer,

@@ -175,6 +175,7 @@ async def test_callback_signs_in_and_stores_the_provider_identity(
     response = await http.get(callback)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
+    assert response.headers["cache-control"] == "no-store"  # it carries tokens (RFC 6749 §5.1)
     tokens = response.json()
     assert tokens["token_type"] == "Bearer"
     assert set(tokens) == {

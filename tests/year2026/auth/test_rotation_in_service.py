@@ -10,12 +10,12 @@ import jwt
 import pytest
 from click.testing import CliRunner
 
-from tests.support import people
+from tests.support import cli, people
 from tests.support.http import jwt_header
+from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import AUDIENCE
 from year2026.cli import main
-from year2026.people.sessions import TokenIssuer
-from year2026.settings import Settings
+from year2026.settings import Settings, get_settings
 
 
 def kid_of(token: str) -> str:
@@ -29,7 +29,7 @@ async def test_rotation_is_picked_up_by_the_running_api(
     before = await people.sign_up(client)
     old_kid = kid_of(before.access_token)
 
-    rotated = await asyncio.to_thread(CliRunner().invoke, main, ["rotate-keys"])
+    rotated = await asyncio.to_thread(cli.invoke, main, clean_state, ["rotate-keys"])
     assert rotated.exit_code == 0, rotated.output
     new_kid = rotated.output.strip()
     assert new_kid != old_kid
@@ -56,8 +56,6 @@ async def test_rotation_is_picked_up_by_the_running_api(
 
 def test_rotate_keys_refuses_keys_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("YEAR2026_JWT_KEYS", '{"keys": []}')
-    from year2026.settings import get_settings
-
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(main, ["rotate-keys"])

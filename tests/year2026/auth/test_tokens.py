@@ -59,6 +59,7 @@ def standard_payload(moment: datetime = NOW) -> dict[str, Any]:
         "exp": seconds + 15 * 60,
         "jti": "crafted-token-id-0123456789",
         "roles": ["participant"],
+        "gen": 0,
     }
 
 
@@ -82,11 +83,14 @@ def refusal_reason(keys: SigningKeys, config: Settings, token: str, now: datetim
 def test_issue_access_token_verifies_with_the_same_claims(tmp_path: Path) -> None:
     config, keys = setup_keys(tmp_path)
 
-    token, issued = issue_access_token(keys, config, PERSON, ["participant", "organizer"], NOW)
+    token, issued = issue_access_token(
+        keys, config, PERSON, ["participant", "organizer"], NOW, generation=3
+    )
 
     assert issued == AccessClaims(
         person_id=PERSON,
         roles=("participant", "organizer"),
+        generation=3,
         token_id=issued.token_id,
         issued_at=NOW,
         expires_at=NOW + timedelta(minutes=15),
@@ -140,6 +144,7 @@ def test_access_token_pyjwt_consumer_sees_the_same_claims(tmp_path: Path) -> Non
         "exp": int(issued.expires_at.timestamp()),
         "jti": issued.token_id,
         "roles": ["participant"],
+        "gen": 0,
     }
 
 
@@ -180,6 +185,36 @@ def test_verify_access_token_wrong_audience_is_refused(tmp_path: Path, audience:
     config, keys = setup_keys(tmp_path)
 
     assert refusal_reason(keys, config, signed(keys, aud=audience)) == "audience"
+
+
+def test_verify_access_token_crafted_like_ours_is_accepted(tmp_path: Path) -> None:
+    config, keys = setup_keys(tmp_path)
+
+    claims = verify_access_token(keys, config, signed(keys), NOW)
+
+    assert (claims.person_id, claims.roles, claims.generation) == (PERSON, ("participant",), 0)
+
+
+@pytest.mark.parametrize(
+    "generation",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param(-1, id="negative"),
+        pytest.param(1.5, id="fraction"),
+        pytest.param(True, id="boolean"),
+        pytest.param("2", id="text"),
+    ],
+)
+def test_verify_access_token_without_a_whole_generation_is_refused(
+    tmp_path: Path, generation: object
+) -> None:
+    config, keys = setup_keys(tmp_path)
+    payload = {**standard_payload(), "gen": generation}
+    if generation is None:
+        del payload["gen"]
+    token = josejwt.encode(standard_header(keys), payload, keys.signing_key, algorithms=["ES256"])
+
+    assert refusal_reason(keys, config, token) == "claims"
 
 
 def test_verify_access_token_wrong_issuer_is_refused(tmp_path: Path) -> None:
@@ -290,3 +325,34 @@ def test_invalid_access_token_message_says_nothing_specific() -> None:
         "The sign-in has expired or is not valid; please sign in again."
     )
     assert [bool(error.message(language)) for language in Language] == [True, True, True]
+
+
+def test_verify_access_token_longer_than_issued_is_refused(tmp_path: Path) -> None:
+    """Signed with our own key and valid now, but made to live a year (or issued a day ago and
+    still unexpired): refused, as a revocation is remembered for one access-token lifetime."""
+    config, keys = setup_keys(tmp_path)
+    issued_at = int(NOW.timestamp())
+    a_year = signed(keys, exp=issued_at + 365 * 24 * 3600)
+    a_day_ago = signed(keys, iat=issued_at - 24 * 3600, nbf=issued_at - 24 * 3600)
+
+    assert refusal_reason(keys, config, a_year) == "lifetime"
+    assert refusal_reason(keys, config, a_day_ago) == "lifetime"
+
+
+def test_verify_access_token_lifetime_cap_allows_the_leeway(tmp_path: Path) -> None:
+    config, keys = setup_keys(tmp_path)
+    issued_at = int(NOW.timestamp())
+    lifetime = config.access_token_minutes * 60
+    at_cap = signed(keys, exp=issued_at + lifetime + CLOCK_LEEWAY_SECONDS)
+    past_cap = signed(keys, exp=issued_at + lifetime + CLOCK_LEEWAY_SECONDS + 1)
+
+    assert verify_access_token(keys, config, at_cap, NOW).person_id == PERSON
+    assert refusal_reason(keys, config, past_cap) == "lifetime"
+
+
+def test_verify_access_token_issued_in_the_future_is_refused(tmp_path: Path) -> None:
+    """`iat` an hour ahead (with `nbf` now, so only `iat` is wrong): refused."""
+    config, keys = setup_keys(tmp_path)
+    ahead = int(NOW.timestamp()) + 3600
+
+    assert refusal_reason(keys, config, signed(keys, iat=ahead, exp=ahead + 60)) == "not-yet-valid"

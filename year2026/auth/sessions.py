@@ -15,13 +15,15 @@ import uuid
 
 from redis.asyncio import Redis
 
+from year2026.auth import revocation
 from year2026.auth.keys import SigningKeys, key_file_path, load_signing_keys
 from year2026.auth.tokens import issue_access_token
 from year2026.db import get_engine
 from year2026.people import queries
+from year2026.people.enums import Role
 from year2026.people.errors import SessionEnded
 from year2026.people.records import SessionInfo, TokenPair
-from year2026.people.tables import RefreshToken
+from year2026.people.tables import Person, RefreshToken
 from year2026.settings import Settings
 
 
@@ -62,11 +64,6 @@ class TokenIssuer:
         return self._keys
 
 
-def revoked_before_key(person_id: uuid.UUID) -> str:
-    """Redis key: access tokens of this person issued at or before this time are refused."""
-    return f"year2026:auth:revoked-before:{person_id}"
-
-
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -75,10 +72,23 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+async def _token_facts(person_id: uuid.UUID) -> tuple[set[Role], int]:
+    facts = await queries.token_facts(person_id)
+    if facts is None:
+        raise SessionEnded
+    return facts
+
+
 async def _issue_pair(
-    issuer: TokenIssuer, person_id: uuid.UUID, family_id: uuid.UUID, user_agent: str
+    issuer: TokenIssuer,
+    person_id: uuid.UUID,
+    family_id: uuid.UUID,
+    user_agent: str,
+    facts: tuple[set[Role], int],
 ) -> TokenPair:
-    """A new refresh token row in `family_id` and an access token; run inside a transaction."""
+    """A new refresh token row in `family_id` and an access token; run inside a transaction that
+    holds the person's row (`_token_facts`)."""
+    roles, generation = facts
     now = _now()
     refresh_token = secrets.token_urlsafe(32)
     lifetime = dt.timedelta(days=issuer.settings.refresh_token_days)
@@ -91,8 +101,9 @@ async def _issue_pair(
             user_agent=user_agent[:200],
         )
     )
-    roles = sorted(await queries.roles_of(person_id))
-    access_token, claims = issue_access_token(issuer.keys, issuer.settings, person_id, roles, now)
+    access_token, claims = issue_access_token(
+        issuer.keys, issuer.settings, person_id, sorted(roles), now, generation
+    )
     return TokenPair(
         access_token=access_token,
         token_type="Bearer",  # noqa: S106 - the RFC 6749 token type, not a secret
@@ -104,13 +115,21 @@ async def _issue_pair(
 
 async def start_session(issuer: TokenIssuer, person_id: uuid.UUID, user_agent: str) -> TokenPair:
     async with get_engine().transaction():
-        pair = await _issue_pair(issuer, person_id, uuid.uuid4(), user_agent)
+        facts = await _token_facts(person_id)
+        pair = await _issue_pair(issuer, person_id, uuid.uuid4(), user_agent, facts)
     return pair  # noqa: RET504 - returning inside `async with` reads to mypy as a missing return
 
 
 async def refresh_session(issuer: TokenIssuer, refresh_token: str, user_agent: str) -> TokenPair:
     token_hash = hash_refresh_token(refresh_token)
     async with get_engine().transaction():
+        known = await RefreshToken.select(RefreshToken.person, RefreshToken.family_id).where(
+            RefreshToken.token_hash == token_hash
+        )
+        if not known:
+            raise SessionEnded
+        # The person's row first, then the token: the order "sign out everywhere" locks them in.
+        facts = await _token_facts(known[0]["person"])
         spent = (
             await RefreshToken.update({RefreshToken.used_at: _now()})
             .where(
@@ -122,13 +141,11 @@ async def refresh_session(issuer: TokenIssuer, refresh_token: str, user_agent: s
             .returning(RefreshToken.person, RefreshToken.family_id)
         )
         if spent:
-            return await _issue_pair(issuer, spent[0]["person"], spent[0]["family_id"], user_agent)
+            return await _issue_pair(
+                issuer, spent[0]["person"], spent[0]["family_id"], user_agent, facts
+            )
     # Not spendable. Used before (or revoked)? Then it leaked: end every token of its family.
-    known = await RefreshToken.select(RefreshToken.family_id).where(
-        RefreshToken.token_hash == token_hash
-    )
-    if known:
-        await _revoke_families([known[0]["family_id"]])
+    await _revoke_families([known[0]["family_id"]])
     raise SessionEnded
 
 
@@ -147,24 +164,21 @@ async def end_session(refresh_token: str) -> None:
         await _revoke_families([known[0]["family_id"]])
 
 
-async def end_all_sessions(issuer: TokenIssuer, redis: Redis, person_id: uuid.UUID) -> None:
-    """Sign-out everywhere: every refresh token revoked, and access tokens issued until now
-    refused (the mark lives in Redis as long as such a token could still be valid)."""
-    await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
-        RefreshToken.person == person_id, RefreshToken.revoked_at.is_null()
-    )
-    await mark_access_tokens_revoked(issuer.settings, redis, person_id)
-
-
-async def mark_access_tokens_revoked(
-    settings: Settings, redis: Redis, person_id: uuid.UUID
-) -> None:
-    lifetime = dt.timedelta(minutes=settings.access_token_minutes, seconds=60)
-    await redis.set(
-        revoked_before_key(person_id),
-        str(int(_now().timestamp())),
-        ex=int(lifetime.total_seconds()),
-    )
+async def end_all_sessions(redis: Redis, person_id: uuid.UUID) -> None:
+    """Sign-out everywhere: every refresh token revoked, and the access tokens issued until now
+    refused, by raising the person's token generation in the same transaction (see
+    `year2026.auth.revocation`). Locks the person's row, then their tokens."""
+    async with get_engine().transaction():
+        raised = (
+            await Person.update({Person.token_generation: Person.token_generation + 1})
+            .where(Person.id == person_id)
+            .returning(Person.token_generation)
+        )
+        await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
+            RefreshToken.person == person_id, RefreshToken.revoked_at.is_null()
+        )
+    if raised:
+        await revocation.remember_generation(redis, person_id, raised[0]["token_generation"])
 
 
 async def list_sessions(person_id: uuid.UUID) -> list[SessionInfo]:

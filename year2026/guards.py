@@ -11,12 +11,13 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from year2026.auth import revocation
 from year2026.auth.errors import InvalidAccessToken
+from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import verify_access_token
 from year2026.exceptions import NotAuthenticated
 from year2026.people.enums import Role
 from year2026.people.errors import RoleRequired
-from year2026.people.sessions import TokenIssuer, revoked_before_key
 
 _PRINCIPAL_KEY = "year2026.principal"
 _ROLE_NAMES = frozenset(role.value for role in Role)
@@ -48,8 +49,9 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
         claims = verify_access_token(
             issuer.keys, issuer.settings, token.strip(), dt.datetime.now(dt.UTC)
         )
-        revoked_before = await connection.app.state.redis.get(revoked_before_key(claims.person_id))
-        if revoked_before is not None and claims.issued_at.timestamp() <= int(revoked_before):
+        if await revocation.is_revoked(
+            connection.app.state.redis, claims.person_id, claims.generation
+        ):
             raise InvalidAccessToken("revoked")
         principal = Principal(
             person_id=claims.person_id,

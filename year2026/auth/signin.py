@@ -10,11 +10,12 @@ import uuid
 
 from redis.asyncio import Redis
 
+from year2026.auth import revocation, sessions
+from year2026.auth.sessions import TokenIssuer
 from year2026.i18n import Language
-from year2026.people import accounts, sessions
+from year2026.people import accounts
 from year2026.people.enums import Region
 from year2026.people.records import TokenPair
-from year2026.people.sessions import TokenIssuer
 from year2026.ratelimit import Limit, hit, reset
 from year2026.settings import Settings
 
@@ -31,8 +32,10 @@ def account_limit(settings: Settings, flow: str) -> Limit:
 
 async def forget_person(issuer: TokenIssuer, redis: Redis, person_id: uuid.UUID) -> None:
     """`DELETE /me`: personal data erased, sessions ended, live access tokens refused."""
-    await accounts.erase_person(person_id)
-    await sessions.mark_access_tokens_revoked(issuer.settings, redis, person_id)
+    await accounts.erase_person(person_id)  # raises the token generation with the rest
+    await revocation.remember_generation(
+        redis, person_id, await revocation.stored_generation(person_id)
+    )
 
 
 async def sign_up(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import msgspec
@@ -13,6 +14,7 @@ from tests.support.http import PROBLEM, problem_of
 from tests.support.state import reset_state
 from year2026.app import create_app
 from year2026.people.tables import RefreshToken
+from year2026.redis import open_redis
 from year2026.settings import Settings
 
 
@@ -80,7 +82,6 @@ async def test_sign_out_everywhere_ends_refresh_and_access_tokens(
     person = await people.sign_up(client)
     other = await people.sign_in(client, person.email)
     stranger = await people.sign_up(client)
-    await asyncio.sleep(1)  # access tokens carry whole seconds
     response = await client.post("/auth/sign-out-everywhere", headers=person.headers)
     assert response.status_code == 204
     assert (await refresh(client, person.refresh_token)).status_code == 401
@@ -88,10 +89,68 @@ async def test_sign_out_everywhere_ends_refresh_and_access_tokens(
     assert (await client.get("/me", headers=other.headers)).status_code == 401
     # someone else is not affected
     assert (await client.get("/me", headers=stranger.headers)).status_code == 200
-    # signing in again works
-    await asyncio.sleep(1)
+    # signing in again at once works: generations are compared, not issue times in whole
+    # seconds (which refused a token issued in the sign-out's second for its whole life)
     again = await people.sign_in(client, person.email)
     assert (await client.get("/me", headers=again.headers)).status_code == 200
+    assert (await client.get("/me", headers=person.headers)).status_code == 401
+
+
+async def test_sign_out_everywhere_survives_redis_losing_its_data(
+    client: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    person = await people.sign_up(client)
+    assert (await client.get("/me", headers=person.headers)).status_code == 200  # now cached
+    response = await client.post("/auth/sign-out-everywhere", headers=person.headers)
+    assert response.status_code == 204
+    # a Redis crash between two snapshots: everything it held is gone
+    redis = await open_redis(clean_state)
+    try:
+        await redis.flushall()
+    finally:
+        await redis.aclose()
+    answer = await client.get("/me", headers=person.headers)
+    assert problem_of(answer) == (401, PROBLEM, "invalid-token")
+
+
+async def test_revocation_is_checked_while_redis_is_down(
+    client: httpx.AsyncClient, clean_state: Settings, tmp_path: Path
+) -> None:
+    person = await people.sign_up(client)
+    revoked = await people.sign_in(client, person.email)
+    await client.post("/auth/sign-out-everywhere", headers=revoked.headers)
+    live = await people.sign_in(client, person.email)
+    nowhere = msgspec.structs.replace(clean_state, redis_url=f"unix://{tmp_path}/none.sock")
+    async with serving(create_app(nowhere)) as without_redis:
+        # the database answers what the cache cannot: the live token works, the revoked one not
+        assert (await without_redis.get("/me", headers=live.headers)).status_code == 200
+        answer = await without_redis.get("/me", headers=revoked.headers)
+        assert problem_of(answer)[::2] == (401, "invalid-token")
+
+
+async def test_refresh_racing_sign_out_everywhere_leaves_nothing_usable(
+    client: httpx.AsyncClient,
+) -> None:
+    """Without the person's row locked by both (the refresh share-locks it before spending), a
+    refresh that read the tokens before the sign-out's revocation could insert a fresh refresh
+    token after it, escaping "sign out everywhere"; whichever order the two take, nothing the
+    person held before the sign-out, or got from the racing refresh, works afterwards."""
+    person = await people.sign_up(client)
+    for _ in range(10):
+        session = await people.sign_in(client, person.email)
+        refreshed, signed_out = await asyncio.gather(
+            refresh(client, session.refresh_token),
+            client.post("/auth/sign-out-everywhere", headers=session.headers),
+        )
+        assert signed_out.status_code == 204
+        if refreshed.status_code == 200:  # the refresh went first: its results are revoked too
+            pair = refreshed.json()
+            assert (await refresh(client, pair["refresh_token"])).status_code == 401
+            bearer = {"Authorization": f"Bearer {pair['access_token']}"}
+            assert (await client.get("/me", headers=bearer)).status_code == 401
+        else:
+            assert refreshed.status_code == 401
+        assert (await client.get("/me", headers=session.headers)).status_code == 401
 
 
 async def test_live_sessions_are_listed(client: httpx.AsyncClient) -> None:

@@ -1,0 +1,74 @@
+"""The schema says what the API does: which operations need a token, which values are accepted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+OPERATIONS = ("get", "put", "post", "patch", "delete")
+BEARER = [{"bearer": []}]
+
+
+async def openapi_document(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncClient) -> None:
+    document = await openapi_document(client)
+    security = {
+        f"{method.upper()} {path}": operation.get("security")
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method in OPERATIONS
+    }
+    assert security == {
+        "GET /healthz": None,
+        "GET /readyz": None,
+        "GET /.well-known/jwks.json": None,
+        "GET /regions": None,
+        # these answer 401 for bad credentials, but take no bearer token
+        "POST /auth/sign-up": None,
+        "POST /auth/sign-in": None,
+        "POST /auth/refresh": None,
+        "POST /auth/sign-out": None,
+        "GET /auth/oidc/start": None,
+        "GET /auth/oidc/callback": [{}],
+        "POST /auth/sign-out-everywhere": BEARER,
+        "GET /me": BEARER,
+        "PATCH /me": BEARER,
+        "DELETE /me": BEARER,
+        "GET /me/export": BEARER,
+        "GET /me/sessions": BEARER,
+        "GET /organizations": None,
+        "POST /organizations": BEARER,
+        "GET /organizations/{organization_id}": None,
+        "PATCH /organizations/{organization_id}": BEARER,
+        "GET /organizations/{organization_id}/members": BEARER,
+        "POST /organizations/{organization_id}/members": BEARER,
+        "DELETE /organizations/{organization_id}/members/{person_id}": BEARER,
+        "GET /admin/people": BEARER,
+        "POST /admin/people/{person_id}/roles": BEARER,
+        "DELETE /admin/people/{person_id}/roles/{role}": BEARER,
+    }
+
+
+async def test_role_operations_offer_only_grantable_roles(client: httpx.AsyncClient) -> None:
+    document = await openapi_document(client)
+    grant = document["paths"]["/admin/people/{person_id}/roles"]["post"]
+    body = resolve(document, grant["requestBody"]["content"]["application/json"]["schema"])
+    revoke = document["paths"]["/admin/people/{person_id}/roles/{role}"]["delete"]
+    (role_in_path,) = [item for item in revoke["parameters"] if item["name"] == "role"]
+
+    assert resolve(document, body["properties"]["role"])["enum"] == ["staff", "admin"]
+    assert resolve(document, role_in_path["schema"])["enum"] == ["staff", "admin"]
