@@ -59,6 +59,8 @@ class Fuzzing:
         self.database_url = database_url
         self.organization_ids: list[str] = []
         self.person_ids: list[str] = []
+        #: per listing operation, the last `next_cursor` it handed out
+        self.cursors: dict[str, str] = {}
 
     async def _insert_admin(self) -> uuid.UUID:
         person_id = uuid.uuid4()
@@ -114,11 +116,32 @@ class Fuzzing:
             if pool and isinstance(value, str) and _is_uuid(value) and random.random() < 0.5:
                 path_parameters[name] = random.choice(pool)
 
+    def use_real_cursor(self, case: schemathesis.Case) -> None:
+        """A schema can say what a cursor looks like, not which ones the listing made, so a
+        made-up one that looks right is refused (400 invalid-cursor, as it must be). In a query
+        meant to be valid, send a cursor the listing handed out, or none (the first page)."""
+        if not isinstance(case.query, dict) or "cursor" not in case.query:
+            return
+        if _mutated(case, ParameterLocation.QUERY):
+            return
+        real = self.cursors.get(case.operation.label)
+        if real is None:
+            del case.query["cursor"]
+        else:
+            case.query["cursor"] = real
 
-def _headers_are_mutated(case: schemathesis.Case) -> bool:
-    """A negative case that leaves out a required header (the bearer token among them) must be
-    sent without our token, or we would repair the very thing it tests."""
-    component = (case.meta.components if case.meta else {}).get(ParameterLocation.HEADER)
+    def remember_cursor(self, case: schemathesis.Case, response: Any) -> None:
+        try:
+            body = response.json()
+        except ValueError:
+            return
+        if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
+            self.cursors[case.operation.label] = body["next_cursor"]
+
+
+def _mutated(case: schemathesis.Case, location: ParameterLocation) -> bool:
+    """Whether a negative case was made by mutating this part of the request."""
+    component = (case.meta.components if case.meta else {}).get(location)
     return component is not None and component.mode is GenerationMode.NEGATIVE
 
 
@@ -157,7 +180,12 @@ def fuzzing(
 def test_api_honours_its_schema(case: schemathesis.Case, fuzzing: Fuzzing) -> None:
     if case.path_parameters:
         fuzzing.point_at_real_records(case.path_parameters)
+    fuzzing.use_real_cursor(case)
     headers = dict(case.headers or {})
-    if "authorization" not in {name.lower() for name in headers} and not _headers_are_mutated(case):
+    # a negative case that leaves out a required header (the bearer token among them) must be
+    # sent without our token, or we would repair the very thing it tests
+    mutated = _mutated(case, ParameterLocation.HEADER)
+    if "authorization" not in {name.lower() for name in headers} and not mutated:
         headers.update(fuzzing.fresh_admin_headers())
-    case.call_and_validate(base_url=fuzzing.base_url, headers=headers)
+    response = case.call_and_validate(base_url=fuzzing.base_url, headers=headers)
+    fuzzing.remember_cursor(case, response)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
+from .http import b64url, jwt_claims
 from .oidc import complete_login, running_oidc_provider
 
 CLIENT_ID = "year2026-test"
@@ -27,16 +26,6 @@ ACCOUNT: dict[str, object] = {
     "email_verified": True,
     "name": "User One",
 }
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _jwt_payload(token: str) -> dict[str, object]:
-    part = token.split(".")[1]
-    payload: dict[str, object] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    return payload
 
 
 def _token_request(discovery: dict[str, object], code: str, verifier: str) -> httpx.Response:
@@ -64,7 +53,7 @@ def _authorize(discovery: dict[str, object], verifier: str, state: str, nonce: s
         "scope": "openid email profile",
         "state": state,
         "nonce": nonce,
-        "code_challenge": _b64url(hashlib.sha256(verifier.encode()).digest()),
+        "code_challenge": b64url(hashlib.sha256(verifier.encode()).digest()),
         "code_challenge_method": "S256",
     }
     return f"{discovery['authorization_endpoint']}?{urlencode(params)}"
@@ -80,7 +69,7 @@ def test_full_code_flow_with_pkce(tmp_path: Path) -> None:
         # Two logins: one to exchange with a wrong verifier, one to succeed
         # (a code is single-use, and a failed exchange may consume it).
         for wrong_verifier in (True, False):
-            verifier = _b64url(secrets.token_bytes(32))
+            verifier = b64url(secrets.token_bytes(32))
             state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
             callback = complete_login(
                 _authorize(discovery, verifier, state, nonce), str(ACCOUNT["sub"])
@@ -93,14 +82,14 @@ def test_full_code_flow_with_pkce(tmp_path: Path) -> None:
             code = query["code"][0]
 
             if wrong_verifier:
-                refused = _token_request(discovery, code, _b64url(secrets.token_bytes(32)))
+                refused = _token_request(discovery, code, b64url(secrets.token_bytes(32)))
                 assert refused.status_code == 400
                 assert refused.json()["error"] == "invalid_grant"
                 continue
 
             tokens = _token_request(discovery, code, verifier)
             assert tokens.status_code == 200, tokens.text
-            claims = _jwt_payload(tokens.json()["id_token"])
+            claims = jwt_claims(tokens.json()["id_token"])
             assert claims["sub"] == ACCOUNT["sub"]
             assert claims["email"] == ACCOUNT["email"]
             assert claims["email_verified"] is True
@@ -113,7 +102,7 @@ def test_full_code_flow_with_pkce(tmp_path: Path) -> None:
 def test_unknown_account_is_refused(tmp_path: Path) -> None:
     with running_oidc_provider(tmp_path, [CLIENT], [ACCOUNT]) as issuer:
         discovery = httpx.get(f"{issuer}/.well-known/openid-configuration").json()
-        url = _authorize(discovery, _b64url(secrets.token_bytes(32)), "s", "n")
+        url = _authorize(discovery, b64url(secrets.token_bytes(32)), "s", "n")
         query = parse_qs(urlsplit(complete_login(url, "nobody")).query)
         assert query["error"] == ["access_denied"]
         assert query["state"] == ["s"]

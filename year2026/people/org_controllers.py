@@ -16,6 +16,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from year2026.guards import Principal, requires_admin, requires_signed_in
+from year2026.paging import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor
 from year2026.patching import present_fields
 from year2026.people import organizations, roles
 from year2026.people.enums import GrantableRole, Role
@@ -27,8 +28,8 @@ from year2026.people.errors import (
     PersonNotFound,
     RoleRequired,
 )
-from year2026.people.organizations import DEFAULT_PAGE, MAX_PAGE, MembershipNotFound
-from year2026.people.records import Member, Organization
+from year2026.people.organizations import MEMBER_KEYSET, ORGANIZATION_KEYSET, MembershipNotFound
+from year2026.people.records import Member, MemberPage, Organization, OrganizationPage
 from year2026.people.roles import PersonRoles
 from year2026.people.schemas import (
     Email,
@@ -40,15 +41,26 @@ from year2026.people.schemas import (
 
 PageSize = Annotated[
     int,
-    QueryParameter(ge=1, le=MAX_PAGE, description=f"How many rows at most (1–{MAX_PAGE})."),
+    QueryParameter(ge=1, le=MAX_LIMIT, description=f"How many rows at most (1–{MAX_LIMIT})."),
 ]
+_CURSOR_DESCRIPTION = "The previous page's `next_cursor` (opaque); without it, the first page."
 OrganizationCursor = Annotated[
-    uuid.UUID | None,
-    QueryParameter(description="The id of the last organization of the previous page."),
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=ORGANIZATION_KEYSET.max_cursor_length,
+        pattern=CURSOR_PATTERN,
+        description=_CURSOR_DESCRIPTION,
+    ),
 ]
 MemberCursor = Annotated[
-    uuid.UUID | None,
-    QueryParameter(description="The person id of the last member of the previous page."),
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=MEMBER_KEYSET.max_cursor_length,
+        pattern=CURSOR_PATTERN,
+        description=_CURSOR_DESCRIPTION,
+    ),
 ]
 #: the body's email rules, for the query parameter too
 _EMAIL_RULES: msgspec.Meta = get_args(Email)[1]
@@ -86,11 +98,15 @@ class OrganizationsController(Controller):
             website=data.website,
         )
 
-    @get("/", summary="Organizations, by English name (public)")
+    @get(
+        "/",
+        summary="Organizations, by English name (public)",
+        opt={"errors": [InvalidCursor]},
+    )
     async def list_all(
-        self, limit: PageSize = DEFAULT_PAGE, after: OrganizationCursor = None
-    ) -> list[Organization]:
-        return await organizations.list_organizations(limit=limit, after=after)
+        self, limit: PageSize = DEFAULT_LIMIT, cursor: OrganizationCursor = None
+    ) -> OrganizationPage:
+        return await organizations.list_organizations(limit=limit, cursor=cursor)
 
     @get(
         "/{organization_id:uuid}",
@@ -121,17 +137,17 @@ class OrganizationsController(Controller):
         "/{organization_id:uuid}/members",
         summary="The organization's members (its members, or admins)",
         guards=[requires_signed_in],
-        opt={"errors": [OrganizationNotFound, NotAMember]},
+        opt={"errors": [OrganizationNotFound, NotAMember, InvalidCursor]},
     )
     async def list_members(
         self,
         principal: NamedDependency[Principal],
         organization_id: FromPath[uuid.UUID],
-        limit: PageSize = DEFAULT_PAGE,
-        after: MemberCursor = None,
-    ) -> list[Member]:
+        limit: PageSize = DEFAULT_LIMIT,
+        cursor: MemberCursor = None,
+    ) -> MemberPage:
         return await organizations.list_members(
-            principal.person_id, organization_id, limit=limit, after=after
+            principal.person_id, organization_id, limit=limit, cursor=cursor
         )
 
     @post(

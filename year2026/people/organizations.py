@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
 from year2026.exceptions import NotFound
 from year2026.i18n import Language, Texts
+from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.patching import column_values
 from year2026.people import queries
 from year2026.people.enums import OrganizationKind, Region, Role
@@ -23,13 +25,9 @@ from year2026.people.errors import (
     PersonNotFound,
     RoleRequired,
 )
-from year2026.people.records import Member, Organization
+from year2026.people.records import Member, MemberPage, Organization, OrganizationPage
 from year2026.people.tables import Membership
 from year2026.people.tables import Organization as OrganizationTable
-
-#: the most rows one page of a list returns (and the default page size)
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
 
 #: fields of an organization that can change after it is created
 _EDITABLE = ("name_kk", "name_ru", "name_en", "kind", "region", "website")
@@ -59,20 +57,29 @@ def _organization(row: Mapping[str, Any]) -> Organization:
     )
 
 
-#: the members of an organization, oldest membership first (then by person id); with a cursor
-#: (a member's person id), only those after that member (keyset paging)
+#: organizations by English name, then id
+ORGANIZATION_KEYSET = Keyset(
+    "organizations",
+    (
+        KeyColumn("name_en", str, max_length=OrganizationTable.name_en.length or 0),
+        KeyColumn("id", uuid.UUID),
+    ),
+)
+_ORGANIZATIONS_SQL = (
+    "SELECT id, name_kk, name_ru, name_en, kind, region, website, created_at"
+    " FROM organization WHERE {} {}"
+)
+
+#: the members of an organization, oldest membership first, then by person id
+MEMBER_KEYSET = Keyset(
+    "members",
+    (KeyColumn("m.added_at", datetime), KeyColumn("m.person", uuid.UUID, row_field="person_id")),
+)
 _MEMBERS_SQL = (
     "SELECT m.person AS person_id, p.display_name, p.email, m.added_at"
     " FROM membership m JOIN person p ON p.id = m.person"
-    " WHERE m.organization = {} AND p.erased_at IS NULL"
-    " AND ({}::uuid IS NULL OR (m.added_at, m.person) > (SELECT added_at, person"
-    " FROM membership WHERE organization = m.organization AND person = {}))"
-    " ORDER BY m.added_at, m.person LIMIT {}"
+    " WHERE m.organization = {} AND p.erased_at IS NULL AND {} {}"
 )
-
-
-def _page_size(limit: int) -> int:
-    return max(1, min(limit, MAX_PAGE))
 
 
 async def require_admin(actor_id: uuid.UUID) -> None:
@@ -154,48 +161,51 @@ async def get_organization(organization_id: uuid.UUID) -> Organization:
 
 
 async def list_organizations(
-    *, limit: int = DEFAULT_PAGE, after: uuid.UUID | None = None
-) -> list[Organization]:
-    """Public: organizations by English name (then id); `after` is the last id of the previous
-    page (keyset paging, stable while organizations are added)."""
-    query = OrganizationTable.select().order_by(OrganizationTable.name_en, OrganizationTable.id)
-    if after is not None:
-        cursor = (
-            await OrganizationTable.select(OrganizationTable.name_en)
-            .where(OrganizationTable.id == after)
-            .first()
-        )
-        if cursor is None:
-            return []
-        query = query.where(
-            (OrganizationTable.name_en > cursor["name_en"])
-            | ((OrganizationTable.name_en == cursor["name_en"]) & (OrganizationTable.id > after))
-        )
-    rows = await query.limit(_page_size(limit))
-    return [_organization(row) for row in rows]
+    *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+) -> OrganizationPage:
+    """Public: organizations by English name (then id), a page at a time; `cursor` is the
+    previous page's `next_cursor`."""
+    rows = await OrganizationTable.raw(
+        _ORGANIZATIONS_SQL,
+        ORGANIZATION_KEYSET.after(cursor),
+        ORGANIZATION_KEYSET.order_and_limit(limit),
+    )
+    page = ORGANIZATION_KEYSET.page(rows, limit)
+    return OrganizationPage(
+        items=[_organization(row) for row in page.rows], next_cursor=page.next_cursor
+    )
 
 
 async def list_members(
     actor_id: uuid.UUID,
     organization_id: uuid.UUID,
     *,
-    limit: int = DEFAULT_PAGE,
-    after: uuid.UUID | None = None,
-) -> list[Member]:
-    """The members, oldest membership first; `after` is the last person id of the previous page.
-    Only what a colleague needs: no birth year, gender or region."""
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> MemberPage:
+    """The members, oldest membership first, a page at a time; `cursor` is the previous page's
+    `next_cursor`. Only what a colleague needs: no birth year, gender or region."""
     await _organization_row(organization_id)
     await require_member_or_admin(actor_id, organization_id)
-    rows = await Membership.raw(_MEMBERS_SQL, organization_id, after, after, _page_size(limit))
-    return [
-        Member(
-            person_id=row["person_id"],
-            display_name=row["display_name"],
-            email=row["email"] or "",
-            added_at=row["added_at"],
-        )
-        for row in rows
-    ]
+    rows = await Membership.raw(
+        _MEMBERS_SQL,
+        organization_id,
+        MEMBER_KEYSET.after(cursor),
+        MEMBER_KEYSET.order_and_limit(limit),
+    )
+    page = MEMBER_KEYSET.page(rows, limit)
+    return MemberPage(
+        items=[
+            Member(
+                person_id=row["person_id"],
+                display_name=row["display_name"],
+                email=row["email"] or "",
+                added_at=row["added_at"],
+            )
+            for row in page.rows
+        ],
+        next_cursor=page.next_cursor,
+    )
 
 
 async def add_member(actor_id: uuid.UUID, organization_id: uuid.UUID, email: str) -> Member:
@@ -240,8 +250,8 @@ async def remove_member(
 
 
 __all__ = [
-    "DEFAULT_PAGE",
-    "MAX_PAGE",
+    "MEMBER_KEYSET",
+    "ORGANIZATION_KEYSET",
     "MembershipNotFound",
     "add_member",
     "create_organization",

@@ -54,6 +54,20 @@ class Member(msgspec.Struct, frozen=True, kw_only=True):
     added_at: datetime
 
 
+class OrganizationPage(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of organizations; `next_cursor` asks for the next one (null on the last page)."""
+
+    items: list[Organization]
+    next_cursor: str | None
+
+
+class MemberPage(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of an organization's members; `next_cursor` as for organizations."""
+
+    items: list[Member]
+    next_cursor: str | None
+
+
 class SessionInfo(msgspec.Struct, frozen=True, kw_only=True):
     """One sign-in session (a refresh-token family) as its owner sees it."""
 

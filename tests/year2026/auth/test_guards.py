@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 
 from tests.support import people
 from tests.support.asgi import serving
+from tests.support.http import PROBLEM, problem_of
 from year2026.app import create_app
 from year2026.guards import (
     Principal,
@@ -21,7 +22,7 @@ from year2026.guards import (
     requires_staff,
 )
 from year2026.people.enums import Role
-from year2026.people.tables import Membership, Organization, RoleGrant
+from year2026.people.tables import Membership, Organization
 from year2026.settings import Settings
 
 
@@ -54,22 +55,18 @@ async def guarded(clean_state: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def grant(client: httpx.AsyncClient, person: people.SignedIn, role: Role) -> people.SignedIn:
-    await RoleGrant.insert(RoleGrant(person=person.person_id, role=role.value))
-    return await people.sign_in(client, person.email)  # roles come with the next token
-
-
 @pytest.mark.parametrize(
     "path", ["/probe/citizen", "/probe/organizer", "/probe/staff", "/probe/admin"]
 )
 async def test_guards_refuse_without_a_token(guarded: httpx.AsyncClient, path: str) -> None:
     response = await guarded.get(path)
-    assert response.status_code == 401
-    assert response.json()["code"] == "not-authenticated"
+    assert problem_of(response) == (401, PROBLEM, "not-authenticated")
 
 
-async def test_citizen_passes_only_the_citizen_guard(guarded: httpx.AsyncClient) -> None:
-    citizen = await people.sign_up(guarded)
+async def test_citizen_passes_only_the_citizen_guard(
+    guarded: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    citizen = await people.signed_in_person(clean_state)
     statuses = {
         path: (await guarded.get(path, headers=citizen.headers)).status_code
         for path in ("/probe/citizen", "/probe/organizer", "/probe/staff", "/probe/admin")
@@ -81,17 +78,21 @@ async def test_citizen_passes_only_the_citizen_guard(guarded: httpx.AsyncClient)
         "/probe/admin": 403,
     }
     refused = await guarded.get("/probe/staff", headers=citizen.headers)
-    assert refused.json()["code"] == "role-required"
+    assert problem_of(refused) == (403, PROBLEM, "role-required")
 
 
-async def test_staff_passes_the_staff_guard_only(guarded: httpx.AsyncClient) -> None:
-    staff = await grant(guarded, await people.sign_up(guarded), Role.STAFF)
+async def test_staff_passes_the_staff_guard_only(
+    guarded: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    staff = await people.signed_in_person(clean_state, roles=[Role.STAFF])
     assert (await guarded.get("/probe/staff", headers=staff.headers)).status_code == 200
     assert (await guarded.get("/probe/admin", headers=staff.headers)).status_code == 403
 
 
-async def test_admin_passes_the_admin_guard(guarded: httpx.AsyncClient) -> None:
-    admin = await people.admin(guarded)
+async def test_admin_passes_the_admin_guard(
+    guarded: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    admin = await people.admin(clean_state)
     assert (await guarded.get("/probe/admin", headers=admin.headers)).status_code == 200
     assert (await guarded.get("/probe/staff", headers=admin.headers)).status_code == 403
 
@@ -107,15 +108,15 @@ async def test_guarded_operations_are_documented_with_bearer_auth(
 
 
 async def test_member_of_an_organization_passes_the_organizer_guard(
-    guarded: httpx.AsyncClient,
+    guarded: httpx.AsyncClient, clean_state: Settings
 ) -> None:
-    person = await people.sign_up(guarded)
+    person = await people.signed_in_person(clean_state)
     hub = Organization(
         name_kk="Astana Hub", name_ru="Astana Hub", name_en="Astana Hub", kind="tech-park"
     )
     await hub.save()
     await Membership.insert(Membership(organization=hub.id, person=person.person_id))
-    organizer = await people.sign_in(guarded, person.email)
+    organizer = await people.signed_in_again(clean_state, person)
     assert (await guarded.get("/probe/organizer", headers=organizer.headers)).status_code == 200
     # the token taken before the membership still says "citizen": refused until the next one
     assert (await guarded.get("/probe/organizer", headers=person.headers)).status_code == 403

@@ -5,7 +5,6 @@ tampered ID tokens."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import hmac
 import json
@@ -22,6 +21,7 @@ from redis.asyncio import Redis
 
 from tests.support import people
 from tests.support.asgi import serving
+from tests.support.http import PROBLEM, assert_problem, b64url, b64url_json, json_segment
 from tests.support.oidc import complete_login, running_oidc_provider
 from year2026.app import create_app
 from year2026.auth import oidc
@@ -31,7 +31,6 @@ from year2026.people.tables import OidcIdentity, Person, RefreshToken
 from year2026.redis import open_redis
 from year2026.settings import Settings
 
-PROBLEM = "application/problem+json"
 PUBLIC_URL = "http://testserver"  # the base URL of `serving()`'s client
 CLIENT_ID = "year2026-api"
 CLIENT_SECRET = "oidc-test-secret-0123456789"
@@ -94,19 +93,6 @@ def query_of(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query))
 
 
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_json(value: dict[str, Any]) -> str:
-    return b64url(json.dumps(value).encode())
-
-
-def json_part(part: str) -> dict[str, Any]:
-    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    return decoded
-
-
 async def start(http: httpx.AsyncClient) -> str:
     """/start; the provider's authorization URL it redirects to."""
     response = await http.get("/auth/oidc/start")
@@ -141,12 +127,6 @@ async def edit_pending(redis: Redis, authorization_url: str, **changes: str) -> 
     key = oidc.state_key(query_of(authorization_url)["state"])
     record = json.loads(await redis.get(key))
     await redis.set(key, json.dumps(record | changes), keepttl=True)
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    assert response.json()["code"] == code
 
 
 async def assert_nobody_signed_in() -> None:
@@ -414,16 +394,16 @@ async def test_id_token_verification_refuses_every_tampering(
     header, payload, signature = alice_token.split(".")
     bob_header, bob_payload, bob_signature = bob_token.split(".")
 
-    changed = b64url_json(json_part(payload) | {"email": "mallory@example.kz"})
+    changed = b64url_json(json_segment(payload) | {"email": "mallory@example.kz"})
     assert reason_refused(f"{header}.{changed}.{signature}") == "signature"
     assert reason_refused(f"{header}.{bob_payload}.{signature}") == "signature"
     assert reason_refused(f"{bob_header}.{payload}.{bob_signature}") == "signature"
 
-    unsigned = b64url_json(json_part(header) | {"alg": "none"})
+    unsigned = b64url_json(json_segment(header) | {"alg": "none"})
     assert reason_refused(f"{unsigned}.{payload}.") == "algorithm"
     # HS256 "signed" with the provider's public key as the secret (algorithm confusion)
     public_key = json.dumps(keys.keys[0].as_dict(private=False)).encode()
-    hs256 = b64url_json(json_part(header) | {"alg": "HS256"})
+    hs256 = b64url_json(json_segment(header) | {"alg": "HS256"})
     mac = hmac.new(public_key, f"{hs256}.{payload}".encode(), hashlib.sha256).digest()
     assert reason_refused(f"{hs256}.{payload}.{b64url(mac)}") == "algorithm"
 
@@ -453,7 +433,7 @@ async def test_id_token_verification_refuses_every_tampering(
             oidc.verify_id_token(alice_token, keys, metadata, elsewhere, nonce=alice_nonce)
         assert refused.value.reason == ("issuer" if "oidc_issuer" in other else "audience")
 
-    unknown_kid = b64url_json(json_part(header) | {"kid": "someone-elses"})
+    unknown_kid = b64url_json(json_segment(header) | {"kid": "someone-elses"})
     assert reason_refused(f"{unknown_kid}.{payload}.{signature}") == "unknown-key"
     assert reason_refused(alice_token, nonce="another-sign-in") == "nonce"
     assert reason_refused(alice_token, now=int(claims["exp"]) + 3600) == "expired"

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.support import cli, people
+from tests.support.http import jwt_header
 from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import AUDIENCE
 from year2026.cli import main
@@ -18,7 +19,7 @@ from year2026.settings import Settings, get_settings
 
 
 def kid_of(token: str) -> str:
-    return str(jwt.get_unverified_header(token)["kid"])
+    return str(jwt_header(token)["kid"])
 
 
 async def test_rotation_is_picked_up_by_the_running_api(

@@ -16,6 +16,7 @@ import pytest
 from joserfc import jwt as josejwt
 from joserfc.jwk import ECKey
 
+from tests.support.http import b64url, b64url_json, json_segment
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.keys import SigningKeys, load_signing_keys
 from year2026.auth.tokens import (
@@ -41,14 +42,6 @@ def make_settings(data_dir: Path, public_url: str = PUBLIC_URL) -> Settings:
 def setup_keys(data_dir: Path) -> tuple[Settings, SigningKeys]:
     config = make_settings(data_dir)
     return config, load_signing_keys(config)
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_json(value: dict[str, Any]) -> str:
-    return b64url(json.dumps(value).encode())
 
 
 def standard_header(keys: SigningKeys) -> dict[str, Any]:
@@ -256,7 +249,7 @@ def test_verify_access_token_tampered_payload_is_refused(tmp_path: Path) -> None
     config, keys = setup_keys(tmp_path)
     token, _ = issue_access_token(keys, config, PERSON, ["participant"], NOW)
     header, payload, signature = token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(f"{payload}=="))
+    claims = json_segment(payload)
     forged = f"{header}.{b64url_json({**claims, 'roles': ['admin']})}.{signature}"
 
     assert refusal_reason(keys, config, forged) == "signature"

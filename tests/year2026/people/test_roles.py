@@ -35,9 +35,9 @@ async def admin_ids() -> list[uuid.UUID]:
     return [row["person"] for row in rows]
 
 
-async def test_grant_staff_shows_in_next_token(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
-    person = await people.sign_up(api)
+async def test_grant_staff_shows_in_next_token(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings)
     response = await grant(api, admin, person.person_id, "staff")
     assert response.status_code == 200
     assert response.json() == {
@@ -56,9 +56,9 @@ async def test_grant_staff_shows_in_next_token(api: httpx.AsyncClient) -> None:
     assert me.json()["roles"] == ["citizen", "staff"]
 
 
-async def test_grant_role_twice_keeps_one_grant(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
-    person = await people.sign_up(api)
+async def test_grant_role_twice_keeps_one_grant(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings)
     first = await grant(api, admin, person.person_id, "admin")
     second = await grant(api, admin, person.person_id, "admin")
     assert (first.status_code, second.status_code) == (200, 200)
@@ -66,8 +66,8 @@ async def test_grant_role_twice_keeps_one_grant(api: httpx.AsyncClient) -> None:
     assert sorted(await admin_ids()) == sorted([admin.person_id, person.person_id])
 
 
-async def test_grant_role_as_citizen_is_refused(api: httpx.AsyncClient) -> None:
-    citizen = await people.sign_up(api)
+async def test_grant_role_as_citizen_is_refused(api: httpx.AsyncClient, settings: Settings) -> None:
+    citizen = await people.signed_in_person(settings)
     response = await grant(api, citizen, citizen.person_id, "admin")
     assert problem_of(response) == (403, "application/problem+json", "role-required")
     assert await admin_ids() == []
@@ -78,11 +78,13 @@ async def test_grant_role_without_token_is_unauthorized(api: httpx.AsyncClient) 
     assert problem_of(response) == (401, "application/problem+json", "not-authenticated")
 
 
-async def test_grant_role_citizen_or_organizer_is_refused(api: httpx.AsyncClient) -> None:
+async def test_grant_role_citizen_or_organizer_is_refused(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
     """Neither is offered by the schema (its enum is staff and admin), so both are refused as any
     value outside it is: a 400 naming the field."""
-    admin = await people.admin(api)
-    person = await people.sign_up(api)
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings)
     answers = [
         await grant(api, admin, person.person_id, role)
         for role in ("citizen", "organizer", "superuser")
@@ -97,15 +99,17 @@ async def test_grant_role_citizen_or_organizer_is_refused(api: httpx.AsyncClient
     assert me.json()["roles"] == ["citizen"]
 
 
-async def test_grant_role_unknown_person_is_not_found(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
+async def test_grant_role_unknown_person_is_not_found(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    admin = await people.admin(settings)
     response = await grant(api, admin, uuid.uuid4(), "staff")
     assert problem_of(response) == (404, "application/problem+json", "person-not-found")
 
 
-async def test_revoke_role_takes_it_away(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
-    person = await people.sign_up(api)
+async def test_revoke_role_takes_it_away(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings)
     await grant(api, admin, person.person_id, "staff")
     response = await api.delete(
         f"/admin/people/{person.person_id}/roles/staff", headers=admin.headers
@@ -117,8 +121,8 @@ async def test_revoke_role_takes_it_away(api: httpx.AsyncClient) -> None:
     assert me.json()["roles"] == ["citizen"]
 
 
-async def test_revoke_last_admin_is_conflict(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
+async def test_revoke_last_admin_is_conflict(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
     response = await api.delete(
         f"/admin/people/{admin.person_id}/roles/admin", headers=admin.headers
     )
@@ -126,9 +130,11 @@ async def test_revoke_last_admin_is_conflict(api: httpx.AsyncClient) -> None:
     assert await admin_ids() == [admin.person_id]
 
 
-async def test_revoke_own_admin_with_another_admin_left_succeeds(api: httpx.AsyncClient) -> None:
-    first = await people.admin(api)
-    second = await people.admin(api)
+async def test_revoke_own_admin_with_another_admin_left_succeeds(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    first = await people.admin(settings)
+    second = await people.admin(settings)
     response = await api.delete(
         f"/admin/people/{first.person_id}/roles/admin", headers=first.headers
     )
@@ -136,9 +142,11 @@ async def test_revoke_own_admin_with_another_admin_left_succeeds(api: httpx.Asyn
     assert await admin_ids() == [second.person_id]
 
 
-async def test_revoked_admin_is_refused_with_earlier_token(api: httpx.AsyncClient) -> None:
-    first = await people.admin(api)
-    second = await people.admin(api)
+async def test_revoked_admin_is_refused_with_earlier_token(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
+    first = await people.admin(settings)
+    second = await people.admin(settings)
     revoked = await api.delete(
         f"/admin/people/{second.person_id}/roles/admin", headers=first.headers
     )
@@ -157,8 +165,8 @@ async def test_revoked_admin_is_refused_with_earlier_token(api: httpx.AsyncClien
     assert await admin_ids() == [first.person_id]
 
 
-async def test_revoke_role_citizen_is_refused(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
+async def test_revoke_role_citizen_is_refused(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
     response = await api.delete(
         f"/admin/people/{admin.person_id}/roles/citizen", headers=admin.headers
     )
@@ -169,14 +177,14 @@ async def test_revoke_role_citizen_is_refused(api: httpx.AsyncClient) -> None:
 
 async def test_grant_role_service_still_refuses_citizen(clean_state: Settings) -> None:
     """The service keeps its own check, for callers other than the API."""
-    admin = await accounts.create_admin(
-        email=people.unique_email("admin"), password=PASSWORD, display_name="Admin"
-    )
+    admin = (await people.admin(clean_state)).person_id
     with pytest.raises(roles.RoleNotGrantable):
         await roles.grant_role(admin, admin, Role.CITIZEN)
 
 
-async def test_revoke_admins_concurrently_leaves_one_admin(api: httpx.AsyncClient) -> None:
+async def test_revoke_admins_concurrently_leaves_one_admin(
+    api: httpx.AsyncClient, settings: Settings
+) -> None:
     """The rush: two admins revoke each other at the same moment, several rounds.
 
     Without the lock, both transactions would count two admins (each reads before the other
@@ -187,11 +195,9 @@ async def test_revoke_admins_concurrently_leaves_one_admin(api: httpx.AsyncClien
     Negative control, run by hand: with `FOR UPDATE` taken out of the query, the first round ends
     with both revocations succeeding (`[None, None]`) and no admin at all.
     """
-    survivor = (await people.admin(api)).person_id
+    survivor = (await people.admin(settings)).person_id
     for _ in range(5):
-        newcomer = await accounts.create_admin(
-            email=people.unique_email("admin"), password=PASSWORD, display_name="Admin"
-        )
+        newcomer = (await people.admin(settings)).person_id
         outcomes = await asyncio.gather(
             roles.revoke_role(survivor, newcomer, Role.ADMIN),
             roles.revoke_role(newcomer, survivor, Role.ADMIN),
@@ -205,9 +211,9 @@ async def test_revoke_admins_concurrently_leaves_one_admin(api: httpx.AsyncClien
         survivor = remaining[0]
 
 
-async def test_find_person_by_email_shows_roles(api: httpx.AsyncClient) -> None:
-    admin = await people.admin(api)
-    person = await people.sign_up(api, name="Дана")
+async def test_find_person_by_email_shows_roles(api: httpx.AsyncClient, settings: Settings) -> None:
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings, name="Дана")
     found = await api.get(
         "/admin/people", params={"email": person.email.upper()}, headers=admin.headers
     )
