@@ -252,6 +252,10 @@ def test_demo_restarts_what_dies_and_the_platform_works_again(tmp_path: Path) ->
         store = redis.Redis(unix_socket_path=str(redis_socket_path(data_dir)), socket_timeout=2)
         try:
             assert _worker_heartbeat(data_dir) is not None  # the worker is up
+            _, email, password = _printed_accounts("".join(lines))[0]
+            credentials = {"email": email, "password": password}
+            signed_in = httpx.post(f"{base_url}/auth/sign-in", json=credentials, timeout=10)
+            bearer = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
 
             # Redis is killed. The launcher is frozen meanwhile, only so that the outage lasts
             # long enough to be seen from outside: it would restart Redis within half a second.
@@ -265,11 +269,19 @@ def test_demo_restarts_what_dies_and_the_platform_works_again(tmp_path: Path) ->
                 os.kill(redis_pid, signal.SIGKILL)
                 _wait_for_status(f"{base_url}/readyz", 503)
                 assert httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
+                # sign-in needs Redis (its rate limits): a 503 that says so, not a 500
+                refused = httpx.post(f"{base_url}/auth/sign-in", json=credentials, timeout=10)
+                assert (refused.status_code, refused.json()["code"]) == (503, "redis-unavailable")
+                assert refused.headers["retry-after"] == "5"
+                # a signed-in read does not: revocation is checked in PostgreSQL meanwhile
+                assert httpx.get(f"{base_url}/me", headers=bearer, timeout=10).status_code == 200
             finally:
                 os.kill(launcher, signal.SIGCONT)
             _wait_for_line(lines, "Redis stopped unexpectedly (exit -9); restarting (1/5)")
             _fresh_heartbeat(store, since=killed_at, timeout=10)  # the worker works again
             _wait_for_status(f"{base_url}/readyz", 200, timeout=10)
+            again = httpx.post(f"{base_url}/auth/sign-in", json=credentials, timeout=10)
+            assert again.status_code == 200, again.text
 
             # the worker is killed: a new one starts and records its heartbeat
             worker = _demo_process(data_dir, "year2026", "worker")
