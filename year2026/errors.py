@@ -302,11 +302,16 @@ def handle_domain_error(
         HTTPStatus.BAD_REQUEST,
     )
     retry_after = getattr(error, "retry_after", None)
+    detail = error.message(language_of(request))
+    errors = None
+    if error.field is not None:
+        errors = [FieldProblem(source="body", field=error.field, message=detail)]
     return problem_response(
         request,
         status,
         code=error.code,
-        detail=error.message(language_of(request)),
+        detail=detail,
+        errors=errors,
         retry_after=retry_after,
     )
 

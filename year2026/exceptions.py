@@ -19,10 +19,19 @@ class DomainError(Exception):
         Language.EN: "The request cannot be carried out.",
     }
 
+    #: the request field at fault (`starts_at`, `rrule`), named in the problem's `errors`
+    field: str | None = None
+
     def __init__(self, **params: object) -> None:
         super().__init__(self.code)
         #: values the messages are formatted with, and that are shown to the client
         self.params = params
+
+    def at(self, field: str) -> DomainError:
+        """This error, blamed on `field` of the request body (for a rule checked by another
+        module that does not know the field's name)."""
+        self.field = field
+        return self
 
     def message(self, language: Language) -> str:
         return pick(self.messages, language).format(**self.params)

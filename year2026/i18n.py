@@ -45,3 +45,21 @@ def pick(texts: Texts, language: Language) -> str:
         if texts.get(candidate):
             return texts[candidate]
     return ""
+
+
+#: the order texts fall back in when the asked language has none
+FALLBACK_ORDER = (Language.KK, Language.RU, Language.EN)
+
+
+def pick_with_language(texts: Texts, language: Language) -> tuple[str, Language | None]:
+    """Like `pick`, and which language the text is in (None when there is no text at all), so
+    that a reader can be told "shown in Russian"."""
+    for candidate in (language, *FALLBACK_ORDER):
+        if texts.get(candidate):
+            return texts[candidate], candidate
+    return "", None
+
+
+def requested_language(lang: Language | None, accept_language: str | None) -> Language:
+    """The reader's language: the `lang` query parameter when given, else `Accept-Language`."""
+    return lang if lang is not None else negotiate(accept_language)
