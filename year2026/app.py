@@ -21,6 +21,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from events.programme_controllers import ProgrammeController, SessionsController
 from year2026 import __doc__ as platform_description
 from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
@@ -69,6 +70,8 @@ def create_app(
             RegionsController,
             OrganizationsController,
             AdminController,
+            ProgrammeController,
+            SessionsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -60,6 +60,22 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "GET /admin/people": BEARER,
         "POST /admin/people/{person_id}/roles": BEARER,
         "DELETE /admin/people/{person_id}/roles/{role}": BEARER,
+        # public, and a draft's for its organizers when they send their token
+        "GET /events/{event}/programme": [{}, *BEARER],
+        "GET /events/{event}/sessions": [{}, *BEARER],
+        "GET /sessions/{session_id}": [{}, *BEARER],
+        "POST /events/{event}/sessions": BEARER,
+        "PATCH /events/{event}/sessions/{session_id}": BEARER,
+        "POST /events/{event}/sessions/{session_id}/cancel": BEARER,
+        "POST /events/{event}/tracks": BEARER,
+        "PATCH /events/{event}/tracks/{track_id}": BEARER,
+        "DELETE /events/{event}/tracks/{track_id}": BEARER,
+        "POST /events/{event}/rooms": BEARER,
+        "PATCH /events/{event}/rooms/{room_id}": BEARER,
+        "DELETE /events/{event}/rooms/{room_id}": BEARER,
+        "POST /events/{event}/speakers": BEARER,
+        "PATCH /events/{event}/speakers/{speaker_id}": BEARER,
+        "DELETE /events/{event}/speakers/{speaker_id}": BEARER,
     }
 
 

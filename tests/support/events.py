@@ -1,0 +1,88 @@
+"""Small factories for the event calendar in tests: an organization with its members, and an
+event inserted directly (its row and its one occurrence), so that tests of what builds on events
+do not depend on the event services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+from collections.abc import Iterable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from events.enums import EventCategory, EventFormat, EventStatus
+from events.tables import Event, Occurrence
+from year2026.people.enums import OrganizationKind, Region
+from year2026.people.tables import Membership, Organization
+
+_numbers = itertools.count(1)
+ALMATY = ZoneInfo("Asia/Almaty")
+#: GITEX Central Asia's three days: 13–15 October 2026, 09:00–18:00 in Almaty (UTC+5)
+GITEX_STARTS = dt.datetime(2026, 10, 13, 9, 0, tzinfo=ALMATY)
+GITEX_ENDS = dt.datetime(2026, 10, 15, 18, 0, tzinfo=ALMATY)
+
+
+async def an_organization(members: Iterable[uuid.UUID] = ()) -> uuid.UUID:
+    """A new organization, with these people as its members."""
+    organization_id = uuid.uuid4()
+    number = next(_numbers)
+    await Organization.insert(
+        Organization(
+            id=organization_id,
+            name_kk=f"Ұйым {number}",
+            name_ru=f"Организация {number}",
+            name_en=f"Organization {number}",
+            kind=OrganizationKind.NGO.value,
+        )
+    )
+    for person_id in members:
+        await Membership.insert(
+            Membership(id=uuid.uuid4(), organization=organization_id, person=person_id)
+        )
+    return organization_id
+
+
+async def an_event(
+    organization_id: uuid.UUID,
+    *,
+    status: EventStatus = EventStatus.PUBLISHED,
+    starts_at: dt.datetime = GITEX_STARTS,
+    ends_at: dt.datetime = GITEX_ENDS,
+    time_zone: str = "Asia/Almaty",
+    rrule: str = "",
+    slug: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A new event of the organization and its first (or only) occurrence; the event's row.
+    A recurring one (`rrule`) gets only its first occurrence: enough for what the programme
+    asks of it."""
+    event_id = uuid.uuid4()
+    values: dict[str, Any] = {
+        "id": event_id,
+        "organization": organization_id,
+        "slug": slug or f"event-{next(_numbers)}-{event_id.hex[:8]}",
+        "status": status.value,
+        "title_kk": "GITEX Central Asia 2026",
+        "title_ru": "GITEX Central Asia 2026",
+        "title_en": "GITEX Central Asia 2026",
+        "category": EventCategory.FORUM.value,
+        "format": EventFormat.OFFLINE.value,
+        "region": Region.ALMATY.value,
+        "time_zone": time_zone,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "rrule": rrule,
+        **fields,
+    }
+    inserted = await Event.insert(Event(**values)).returning(*Event.all_columns())
+    await Occurrence.insert(
+        Occurrence(
+            id=uuid.uuid4(),
+            event=event_id,
+            original_start=starts_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    )
+    return dict(inserted[0])
