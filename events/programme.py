@@ -209,9 +209,9 @@ async def _item_of(
 
 async def _create(kind: _Kind, actor_id: uuid.UUID, reference: str, data: msgspec.Struct) -> Any:
     values = _stored({name: getattr(data, name) for name in kind.fields})
-    kind.check(values)
     async with get_engine().transaction():
         event = await access.event_for_change(actor_id, reference)
+        kind.check(values)
         inserted = await kind.table.insert(
             kind.table(id=uuid.uuid4(), event=event["id"], **values)
         ).returning(*kind.table.all_columns())

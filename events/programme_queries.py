@@ -101,8 +101,12 @@ def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
 def _conditions(event_id: uuid.UUID, zone: ZoneInfo, filters: SessionFilters) -> QueryString:
     conditions = [QueryString("s.event = {}", event_id)]
     if filters.day is not None:
-        start, end = day_bounds(filters.day, zone)
-        conditions.append(QueryString("s.starts_at >= {} AND s.starts_at < {}", start, end))
+        try:
+            start, end = (bound.astimezone(dt.UTC) for bound in day_bounds(filters.day, zone))
+        except OverflowError:  # the first or last day Python has: no session is on it
+            conditions.append(QueryString("FALSE"))
+        else:
+            conditions.append(QueryString("s.starts_at >= {} AND s.starts_at < {}", start, end))
     if filters.track_id is not None:
         conditions.append(QueryString("s.track = {}", filters.track_id))
     if filters.room_id is not None:

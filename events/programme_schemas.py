@@ -33,7 +33,9 @@ PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=N
 Affiliation = Annotated[str, msgspec.Meta(max_length=300, pattern=LINE_TEXT)]
 Bio = Annotated[str, msgspec.Meta(max_length=2000, pattern=FREE_TEXT)]
 PhotoUrl = Annotated[str, msgspec.Meta(max_length=500, pattern=HTTP_URL)]
-Position = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+#: 0 or more, written as "more than -1": Litestar leaves a bound of 0 out of the schema of an
+#: optional field (it tests the bound for truth), and clients would think negatives are accepted
+Position = Annotated[int, msgspec.Meta(gt=-1, le=1_000_000)]
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=MAX_CAPACITY)]
 #: an instant with its offset from UTC (`2026-06-01T10:00:00+05:00`)
 Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]

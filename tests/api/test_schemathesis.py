@@ -5,8 +5,8 @@ response that breaks the schema, any invalid request accepted or valid one refus
 Each generated request is made by a fresh admin (a person inserted for it, with a token signed
 by the server's own keys), so that guarded operations are exercised for real and an operation
 like `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
-name an organization or a person are often pointed at real ones, so that operations are
-exercised beyond 404.
+name an organization or a person, or an event and the parts of its programme, are often pointed
+at real ones, so that operations are exercised beyond 404.
 """
 
 from __future__ import annotations
@@ -16,16 +16,19 @@ import datetime as dt
 import random
 import threading
 import uuid
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.transport.prepare import prepare_headers
 
 from tests.support.server import ServerSet, free_port, running_api
 from year2026.app import create_app
@@ -34,6 +37,9 @@ from year2026.auth.tokens import issue_access_token
 from year2026.settings import Settings, load_settings
 
 T = TypeVar("T")
+#: a generator of our own: Hypothesis seeds the global `random` afresh for every example, so
+#: `random.random()` would give the same number each time (and never point at a real record)
+_chance = random.Random(2026)
 
 # The schema is what the app factory builds, read in-process; the requests go over HTTP to the
 # running process. (A lazy fixture-based schema trips over pytest 9's node ids.)
@@ -59,6 +65,8 @@ class Fuzzing:
         self.database_url = database_url
         self.organization_ids: list[str] = []
         self.person_ids: list[str] = []
+        #: a public event (by slug and by id) and its programme: path parameter → real values
+        self.programme: dict[str, list[str]] = {}
         #: per listing operation, the last `next_cursor` it handed out
         self.cursors: dict[str, str] = {}
 
@@ -99,6 +107,79 @@ class Fuzzing:
         self.person_ids.append(str(person_id))
         return person_id
 
+    async def insert_event_with_programme(self) -> None:
+        """A published event of an organization of its own, with a track, a room, a speaker and
+        a session of that speaker in them."""
+        organization_id, event_id = uuid.uuid4(), uuid.uuid4()
+        track_id, room_id, speaker_id, session_id = (uuid.uuid4() for _ in range(4))
+        starts = dt.datetime(2026, 10, 13, 4, 0, tzinfo=dt.UTC)
+        ends = starts + dt.timedelta(days=2, hours=9)
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
+                    " now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO event (id, organization, slug, status, title_en, category,"
+                    " format, region, starts_at, ends_at) VALUES ($1, $2, 'fuzzing-gitex-2026',"
+                    " 'published', 'GITEX Central Asia 2026', 'forum', 'offline', 'almaty', $3,"
+                    " $4)",
+                    event_id,
+                    organization_id,
+                    starts,
+                    ends,
+                )
+                await connection.execute(
+                    "INSERT INTO event_occurrence (id, event, original_start, starts_at, ends_at)"
+                    " VALUES ($1, $2, $3, $3, $4)",
+                    uuid.uuid4(),
+                    event_id,
+                    starts,
+                    ends,
+                )
+                for table, item_id, column, value in (
+                    ("event_track", track_id, "name_en", "AI"),
+                    ("event_room", room_id, "name_en", "Hall A"),
+                    ("event_speaker", speaker_id, "name", "Aigerim"),
+                ):
+                    await connection.execute(
+                        f"INSERT INTO {table} (id, event, {column}) VALUES ($1, $2, $3)",  # noqa: S608
+                        item_id,
+                        event_id,
+                        value,
+                    )
+                await connection.execute(
+                    "INSERT INTO event_session (id, event, title_en, starts_at, ends_at, room,"
+                    " track) VALUES ($1, $2, 'Keynote', $3, $4, $5, $6)",
+                    session_id,
+                    event_id,
+                    starts + dt.timedelta(hours=1),
+                    starts + dt.timedelta(hours=2),
+                    room_id,
+                    track_id,
+                )
+                await connection.execute(
+                    "INSERT INTO event_session_speaker (id, event, session, speaker)"
+                    " VALUES ($1, $2, $3, $4)",
+                    uuid.uuid4(),
+                    event_id,
+                    session_id,
+                    speaker_id,
+                )
+        finally:
+            await connection.close()
+        self.programme = {
+            "event": ["fuzzing-gitex-2026", str(event_id)],
+            "session_id": [str(session_id)],
+            "track_id": [str(track_id)],
+            "room_id": [str(room_id)],
+            "speaker_id": [str(speaker_id)],
+        }
+
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
         roles = ["admin", "citizen", "organizer"]
@@ -107,14 +188,21 @@ class Fuzzing:
         )
         return {"Authorization": f"Bearer {token}"}
 
-    def point_at_real_records(self, path_parameters: dict[str, Any]) -> None:
+    def point_at_real_records(self, path_parameters: dict[str, Any]) -> bool:
+        """Point some path parameters at real records; whether an event was one of them."""
+        pointed = set()
         for name, pool in (
             ("organization_id", self.organization_ids),
             ("person_id", self.person_ids),
+            *self.programme.items(),
         ):
             value = path_parameters.get(name)
-            if pool and isinstance(value, str) and _is_uuid(value) and random.random() < 0.5:
-                path_parameters[name] = random.choice(pool)
+            # an event is named by its slug or its id
+            named = isinstance(value, str) and (name == "event" or _is_uuid(value))
+            if pool and named and _chance.random() < 0.5:
+                path_parameters[name] = _chance.choice(pool)
+                pointed.add(name)
+        return "event" in pointed
 
     def use_real_cursor(self, case: schemathesis.Case) -> None:
         """A schema can say what a cursor looks like, not which ones the listing made, so a
@@ -137,6 +225,29 @@ class Fuzzing:
             return
         if isinstance(body, dict) and isinstance(body.get("next_cursor"), str):
             self.cursors[case.operation.label] = body["next_cursor"]
+
+
+def accepted_or_refused_by_a_rule(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """`positive_data_acceptance`, but for a real event a valid request may still break one of
+    the calendar's rules that a schema cannot say (a session outside its event's days, a room of
+    another event): a 422, which names the rule and the field."""
+    if response.status_code == 422:
+        return None
+    result: bool | None = positive_data_acceptance(ctx, response, case)
+    return result
+
+
+def request_headers(
+    case: schemathesis.Case, our_token: Callable[[], dict[str, str]]
+) -> dict[str, str]:
+    """The headers to send with the case's own. A negative case that leaves out or spoils a
+    required header (the bearer token among them) is sent as it is, or we would repair the very
+    thing it tests; a valid one gets our token in place of the made-up one that schemathesis
+    writes for a bearer scheme."""
+    headers = dict(case.headers or {})
+    if not _mutated(case, ParameterLocation.HEADER):
+        headers.update(our_token())
+    return headers
 
 
 def _mutated(case: schemathesis.Case, location: ParameterLocation) -> bool:
@@ -168,7 +279,9 @@ def fuzzing(
     log = Path(tmp_path_factory.mktemp("schemathesis")) / "api.log"
     with running_api(environment, log, port=port) as base_url:
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
-        yield Fuzzing(base_url, server_settings, test_servers.database_url)
+        fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
+        run_in_thread(fuzzing.insert_event_with_programme())
+        yield fuzzing
 
 
 @schema.parametrize()
@@ -178,14 +291,49 @@ def fuzzing(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_api_honours_its_schema(case: schemathesis.Case, fuzzing: Fuzzing) -> None:
-    if case.path_parameters:
-        fuzzing.point_at_real_records(case.path_parameters)
+    real_event = bool(case.path_parameters) and fuzzing.point_at_real_records(case.path_parameters)
     fuzzing.use_real_cursor(case)
-    headers = dict(case.headers or {})
-    # a negative case that leaves out a required header (the bearer token among them) must be
-    # sent without our token, or we would repair the very thing it tests
-    mutated = _mutated(case, ParameterLocation.HEADER)
-    if "authorization" not in {name.lower() for name in headers} and not mutated:
-        headers.update(fuzzing.fresh_admin_headers())
-    response = case.call_and_validate(base_url=fuzzing.base_url, headers=headers)
+    headers = request_headers(case, fuzzing.fresh_admin_headers)
+    if real_event:
+        response = case.call_and_validate(
+            base_url=fuzzing.base_url,
+            headers=headers,
+            excluded_checks=[positive_data_acceptance],
+            additional_checks=[accepted_or_refused_by_a_rule],
+        )
+    else:
+        response = case.call_and_validate(base_url=fuzzing.base_url, headers=headers)
     fuzzing.remember_cursor(case, response)
+
+
+def test_valid_requests_carry_our_token_not_a_made_up_one() -> None:
+    """Schemathesis writes an `Authorization` header of its own for a bearer scheme: a valid
+    case must be sent with a real token, or every guarded operation is only ever a 401."""
+    sent: list[str] = []
+
+    @given(schema["/me"]["GET"].as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @settings(max_examples=10, database=None, suppress_health_check=list(HealthCheck))
+    def one_request(case: schemathesis.Case) -> None:
+        headers = request_headers(case, lambda: {"Authorization": "Bearer ours"})
+        sent.append(prepare_headers(case, headers)["Authorization"])
+
+    one_request()
+    assert set(sent) == {"Bearer ours"}
+
+
+def test_some_requests_are_pointed_at_real_records() -> None:
+    """Hypothesis seeds the global `random` afresh for every example, so a choice made with it
+    comes out the same in all of them."""
+    fuzzing = object.__new__(Fuzzing)
+    fuzzing.organization_ids, fuzzing.person_ids, fuzzing.programme = ["real"], [], {}
+    pointed: list[bool] = []
+
+    @given(st.uuids())
+    @settings(max_examples=30, database=None)
+    def one_request(made_up: uuid.UUID) -> None:
+        parameters = {"organization_id": str(made_up)}
+        fuzzing.point_at_real_records(parameters)
+        pointed.append(parameters["organization_id"] == "real")
+
+    one_request()
+    assert set(pointed) == {True, False}
