@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from events import programme, programme_queries
+from events import programme, programme_queries, programme_sessions
 from events.errors import EventNotFound
 from events.programme_errors import (
     CapacityNotPositive,
@@ -181,7 +181,7 @@ class ProgrammeController(Controller):
         event: EventReference,
         data: JSONBody[SessionCreate],
     ) -> SessionRecord:
-        return await programme.create_session(principal.person_id, event, data)
+        return await programme_sessions.create_session(principal.person_id, event, data)
 
     @patch(
         "/{event:str}/sessions/{session_id:uuid}",
@@ -197,7 +197,7 @@ class ProgrammeController(Controller):
         session_id: FromPath[uuid.UUID],
         data: JSONBody[SessionUpdate],
     ) -> SessionRecord:
-        return await programme.update_session(
+        return await programme_sessions.update_session(
             principal.person_id, event, session_id, present_fields(data)
         )
 
@@ -214,7 +214,7 @@ class ProgrammeController(Controller):
         event: EventReference,
         session_id: FromPath[uuid.UUID],
     ) -> SessionRecord:
-        return await programme.cancel_session(principal.person_id, event, session_id)
+        return await programme_sessions.cancel_session(principal.person_id, event, session_id)
 
     @post(
         "/{event:str}/tracks",
