@@ -22,6 +22,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
 from year2026 import __doc__ as platform_description
+from year2026.audit_controllers import AuditController
 from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
 from year2026.auth.sessions import TokenIssuer
@@ -69,6 +70,7 @@ def create_app(
             RegionsController,
             OrganizationsController,
             AdminController,
+            AuditController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
