@@ -14,9 +14,11 @@ from datetime import datetime
 from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 
-#: RFC 3339 `date-time` (section 5.6), with the offset required; no leap second
+#: RFC 3339 `date-time` (section 5.6), with the offset required; no year 0000 (Python's years
+#: start at 1) and no leap second
 RFC3339_PATTERN = (
-    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]"
+    r"^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+    r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]"
     r":[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 #: the longest text the pattern admits: date, T, time, nine fraction digits, an offset

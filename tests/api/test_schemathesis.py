@@ -2,9 +2,10 @@
 (valid and invalid), against the API running as its own process on the real servers. Any 5xx, any
 response that breaks the schema, any invalid request accepted or valid one refused fails it.
 
-Each generated request is made by a fresh admin (a person inserted for it, with a token signed
-by the server's own keys), so that guarded operations are exercised for real and an operation
-like `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
+Each generated request is made by a fresh admin (a person inserted for it, with an organization
+and an audit entry, and a token signed by the server's own keys, in place of the made-up token a
+valid case carries), so that guarded operations are exercised for real and an operation like
+`DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
 name an organization or a person are often pointed at real ones, so that operations are
 exercised beyond 404.
 """
@@ -92,6 +93,14 @@ class Fuzzing:
                     uuid.uuid4(),
                     organization_id,
                     person_id,
+                )
+                # so that the audit log's listing has entries (with before and after) to show
+                await connection.execute(
+                    "INSERT INTO audit_entry (actor, action, object_type, object_id, after)"
+                    " VALUES ($1, 'organization.create', 'organization', $2, $3::jsonb)",
+                    person_id,
+                    str(organization_id),
+                    '{"name_en": "Organization", "kind": "ngo", "region": null}',
                 )
         finally:
             await connection.close()
@@ -182,10 +191,14 @@ def test_api_honours_its_schema(case: schemathesis.Case, fuzzing: Fuzzing) -> No
         fuzzing.point_at_real_records(case.path_parameters)
     fuzzing.use_real_cursor(case)
     headers = dict(case.headers or {})
-    # a negative case that leaves out a required header (the bearer token among them) must be
-    # sent without our token, or we would repair the very thing it tests
-    mutated = _mutated(case, ParameterLocation.HEADER)
-    if "authorization" not in {name.lower() for name in headers} and not mutated:
+    # a valid case carries a made-up bearer token (the schema says the operation takes one):
+    # replace it with a real one, or every guarded operation would only ever answer 401. A
+    # negative case that mutated the headers (left out or spoiled the token) is sent as made,
+    # or we would repair the very thing it tests
+    if not _mutated(case, ParameterLocation.HEADER):
+        headers = {
+            name: value for name, value in headers.items() if name.lower() != "authorization"
+        }
         headers.update(fuzzing.fresh_admin_headers())
     response = case.call_and_validate(base_url=fuzzing.base_url, headers=headers)
     fuzzing.remember_cursor(case, response)

@@ -3,6 +3,7 @@ the database, read by admins (and only admins, per the database) with filters an
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import uuid
@@ -465,6 +466,7 @@ async def test_revoked_admin_with_an_admin_token_is_refused_by_the_service(
         {"from": "2026-06-01T10:00:00"},  # naive: which instant?
         {"to": "1780000000"},  # Unix seconds are not RFC 3339
         {"from": "2026-02-30T00:00:00Z"},  # no such day
+        {"from": "0000-12-31T00:00:00Z"},  # no year 0 in Python
         {"to": "2026-06-01 10:00:00Z"},
         {"actor": "someone"},
         {"action": "publish"},
@@ -645,3 +647,69 @@ async def test_refused_revocation_records_nothing(
     )
     assert_problem(response, 409, "last-admin")
     assert await stored_entries() == []
+
+
+async def _blocked_until_released(
+    settings: Settings, lock_sql: str, key: uuid.UUID, change_sql: str, request: Any
+) -> httpx.Response:
+    """Send `request` while another transaction holds the row lock `lock_sql` takes, make the
+    change `change_sql` in that transaction, commit it, and return the request's answer."""
+    connection = await asyncpg.connect(settings.effective_database_url)
+    try:
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute(lock_sql, key)
+        pending = asyncio.ensure_future(request)
+        await asyncio.sleep(0.3)
+        # the service waits for the row before it reads what it will record as "before"
+        assert not pending.done()
+        await connection.execute(change_sql, key)
+        await transaction.commit()
+        return await pending
+    finally:
+        await connection.close()
+
+
+async def test_role_grant_records_the_roles_it_found_under_the_lock(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """Without the person's row lock, the grant would have read no roles and finished while the
+    other transaction was still open; with it, "before" holds the staff role granted meanwhile."""
+    admin = await people.admin(settings)
+    person = await people.signed_in_person(settings)
+    response = await _blocked_until_released(
+        settings,
+        "SELECT id FROM person WHERE id = $1 FOR NO KEY UPDATE",
+        person.person_id,
+        "INSERT INTO role_grant (id, person, role, granted_at)"
+        " VALUES (gen_random_uuid(), $1, 'staff', now())",
+        client.post(
+            f"/admin/people/{person.person_id}/roles", json={"role": "admin"}, headers=admin.headers
+        ),
+    )
+    assert response.status_code == 200, response.text
+    assert [(row["before"], row["after"]) for row in await stored_entries()] == [
+        ({"roles": ["staff"]}, {"roles": ["admin", "staff"]})
+    ]
+
+
+async def test_organization_update_records_what_it_changed_under_the_lock(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    admin = await people.admin(settings)
+    created = (await client.post("/organizations", json=ASTANA_HUB, headers=admin.headers)).json()
+    response = await _blocked_until_released(
+        settings,
+        "SELECT id FROM organization WHERE id = $1 FOR NO KEY UPDATE",
+        uuid.UUID(created["id"]),
+        "UPDATE organization SET website = 'https://meanwhile.kz' WHERE id = $1",
+        client.patch(
+            f"/organizations/{created['id']}",
+            json={"website": "https://hub.kz"},
+            headers=admin.headers,
+        ),
+    )
+    assert response.status_code == 200, response.text
+    assert [(row["before"], row["after"]) for row in await stored_entries()][1:] == [
+        ({"website": "https://meanwhile.kz"}, {"website": "https://hub.kz"})
+    ]

@@ -60,6 +60,7 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "GET /admin/people": BEARER,
         "POST /admin/people/{person_id}/roles": BEARER,
         "DELETE /admin/people/{person_id}/roles/{role}": BEARER,
+        "GET /admin/audit": BEARER,
     }
 
 
