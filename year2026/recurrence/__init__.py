@@ -49,6 +49,7 @@ from year2026.recurrence.rules import (
     most_per_year,
     plainly_out_of_step,
     read_rule,
+    too_fine,
 )
 from year2026.recurrence.search import starts
 
@@ -139,8 +140,9 @@ def validate_rule(
     """Refuse, with the reason, an RRULE value ("FREQ=WEEKLY;BYDAY=TU", no "RRULE:") that does not
     parse, does not suit the start (a date start needs a date UNTIL, a timed one a UTC UNTIL; the
     start must be the rule's first occurrence), has COUNT or INTERVAL above their caps, or could
-    give more than `max_per_year` occurrences in a year-long span. Costs no expansion: the count a
-    year is bounded from the rule's parts (`rules.most_per_year`)."""
+    give more than `max_per_year` occurrences in a year-long span; and FREQ=MINUTELY or SECONDLY
+    (`rules.too_fine`), and BYSETPOS with HOURLY, whose searches dateutil cannot keep short. Costs
+    no expansion: the count a year is bounded from the rule's parts (`rules.most_per_year`)."""
     all_day = not isinstance(start, dt.datetime)
     if isinstance(start, dt.datetime) and start.utcoffset() is None:
         raise ValueError("a timed start must be an aware datetime")
@@ -151,6 +153,8 @@ def validate_rule(
     per_year = most_per_year(rule, wall)
     if per_year > max_per_year:
         raise InvalidRecurrence("too-many-per-year", per_year=per_year, limit=max_per_year)
+    if too_fine(rule):
+        raise InvalidRecurrence("frequency-too-fine")
     if plainly_out_of_step(rule, wall) or next(starts(rule, wall, wall, wall), None) != wall:
         raise InvalidRecurrence("start-not-in-rule")
 
@@ -182,6 +186,8 @@ def expand(
     if limit < 1 or latest <= earliest:
         return []
     rule = None if rrule is None else read_rule(rrule, all_day=item.all_day)
+    if rule is not None and too_fine(rule):
+        raise InvalidRecurrence("frequency-too-fine")
     excluded = {item.key(value) for value in exdates}
     changes = {item.key(key): change for key, change in overrides.items()}
 
