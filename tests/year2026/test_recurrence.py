@@ -37,6 +37,7 @@ from year2026.recurrence import (
     zone_database,
 )
 from year2026.recurrence.rules import most_per_year, read_rule
+from year2026.recurrence.search import starts
 
 ALMATY = ZoneInfo("Asia/Almaty")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -844,3 +845,32 @@ def test_recurring_ical_events_expands_the_same_data_the_same(
     ours = _ours(expand(**given))
     assert ours == _theirs(calendar, given["window_start"], given["window_end"])
     assert len(ours) >= 3  # the check compares something
+
+
+SKIPPED_RULES = [
+    ("FREQ=DAILY;INTERVAL=7", (2026, 3, 17, 18)),
+    ("FREQ=WEEKLY;INTERVAL=3;WKST=SU;BYDAY=SU,TU", (2026, 3, 17, 18)),
+    ("FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31", (2026, 1, 31, 9)),
+    ("FREQ=MONTHLY;INTERVAL=7", (2026, 1, 31, 9)),  # the 31st, from the start
+    ("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", (2026, 3, 31, 9)),
+    ("FREQ=YEARLY;INTERVAL=3", (2028, 2, 29, 12)),  # leap days in years 3 apart
+    ("FREQ=YEARLY;INTERVAL=2;BYWEEKNO=53;BYDAY=TH", (2026, 12, 31, 8)),
+    ("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;BYHOUR=1,3", (2026, 3, 29, 1)),
+    ("FREQ=HOURLY;INTERVAL=5;BYHOUR=1,2,3,4,5;BYDAY=MO", (2026, 3, 16, 4)),
+    ("FREQ=HOURLY;INTERVAL=13", (2026, 3, 17, 18)),
+]
+
+
+@pytest.mark.parametrize(("rule", "start"), SKIPPED_RULES)
+@pytest.mark.parametrize("year", [2031, 2444])
+def test_search_from_a_later_point_finds_what_dateutil_finds_from_the_start(
+    rule: str, start: tuple[int, ...], year: int
+) -> None:
+    """The bounded search starts dateutil a whole number of intervals on and 400 years later;
+    dateutil walking from the real start must find the same wall-clock times."""
+    first = datetime.combine(date(*start[:3]), time(*start[3:]))
+    lower = datetime.combine(date(year, 2, 20), time())
+    upper = datetime.combine(date(year + 13, 3, 10), time())
+    expected = rrulestr(rule, dtstart=first).between(lower, upper, inc=True)
+    assert list(starts(read_rule(rule, all_day=False), first, lower, upper)) == expected
+    assert len(expected) >= 1
