@@ -297,6 +297,15 @@ def test_every_reason_raised_has_its_texts_in_kk_ru_en() -> None:
         assert all(found == names[0] for found in names), texts
 
 
+def test_start_is_read_in_the_items_zone_when_given() -> None:
+    """17:00 UTC on 17 March is 18:00 in Berlin."""
+    start = utc(2026, 3, 17, 17)
+    validate_rule("FREQ=WEEKLY;BYDAY=TU;BYHOUR=18", start, zone=BERLIN)
+    with pytest.raises(InvalidRecurrence) as raised:
+        validate_rule("FREQ=WEEKLY;BYDAY=TU;BYHOUR=18", start)  # 17:00 in its own UTC
+    assert raised.value.reason == "start-not-in-rule"
+
+
 def test_max_per_year_is_the_callers_to_choose() -> None:
     validate_rule("FREQ=DAILY", TUESDAY_18, max_per_year=366)
     with pytest.raises(InvalidRecurrence) as raised:
