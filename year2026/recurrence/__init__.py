@@ -12,7 +12,9 @@ The rule itself is python-dateutil's `rrule`. Around it:
   with the offset before the gap, so 02:30 becomes 03:30 summer time; one the zone has twice (fall
   back) is the first, summer-time one; both as RFC 5545 §3.3.5 says. Two rule times that land on one
   instant that way are one occurrence;
-- every dateutil search is bounded (`search.py`), whatever the rule and the window.
+- every dateutil search is bounded (`search.py`), whatever the rule and the window; for that,
+  FREQ=MINUTELY and SECONDLY, and BYSETPOS with HOURLY, are refused (dateutil walks through them
+  minute by minute or hour by hour, for minutes, when they are sparse).
 
 Durations: a timed item keeps its exact length (RFC 5545 §3.8.5.3: with DTEND "the same exact
 duration" applies to every occurrence), so a two-hour meeting lasts two hours on the night the
@@ -49,6 +51,7 @@ from year2026.recurrence.rules import (
     most_per_year,
     plainly_out_of_step,
     read_rule,
+    too_fine,
 )
 from year2026.recurrence.search import starts
 
@@ -135,15 +138,22 @@ def validate_rule(
     start: dt.datetime | dt.date,
     *,
     max_per_year: int = MAX_OCCURRENCES_PER_YEAR,
+    zone: ZoneInfo | None = None,
 ) -> None:
     """Refuse, with the reason, an RRULE value ("FREQ=WEEKLY;BYDAY=TU", no "RRULE:") that does not
     parse, does not suit the start (a date start needs a date UNTIL, a timed one a UTC UNTIL; the
     start must be the rule's first occurrence), has COUNT or INTERVAL above their caps, or could
-    give more than `max_per_year` occurrences in a year-long span. Costs no expansion: the count a
-    year is bounded from the rule's parts (`rules.most_per_year`)."""
+    give more than `max_per_year` occurrences in a year-long span; and FREQ=MINUTELY or SECONDLY
+    (`rules.too_fine`), and BYSETPOS with HOURLY, whose searches dateutil cannot keep short. Costs
+    no expansion: the count a year is bounded from the rule's parts (`rules.most_per_year`).
+
+    A timed start is read in `zone`'s wall-clock time when given (as `expand` will read it), else
+    in its own tzinfo's."""
     all_day = not isinstance(start, dt.datetime)
-    if isinstance(start, dt.datetime) and start.utcoffset() is None:
-        raise ValueError("a timed start must be an aware datetime")
+    if isinstance(start, dt.datetime):
+        if start.utcoffset() is None:
+            raise ValueError("a timed start must be an aware datetime")
+        start = start if zone is None else start.astimezone(zone)
     wall = _naive(start)
     rule = read_rule(rrule, all_day=all_day)
     if rule.until is not None and rule.until < start:
@@ -151,6 +161,8 @@ def validate_rule(
     per_year = most_per_year(rule, wall)
     if per_year > max_per_year:
         raise InvalidRecurrence("too-many-per-year", per_year=per_year, limit=max_per_year)
+    if too_fine(rule):
+        raise InvalidRecurrence("frequency-too-fine")
     if plainly_out_of_step(rule, wall) or next(starts(rule, wall, wall, wall), None) != wall:
         raise InvalidRecurrence("start-not-in-rule")
 
@@ -182,6 +194,8 @@ def expand(
     if limit < 1 or latest <= earliest:
         return []
     rule = None if rrule is None else read_rule(rrule, all_day=item.all_day)
+    if rule is not None and too_fine(rule):
+        raise InvalidRecurrence("frequency-too-fine")
     excluded = {item.key(value) for value in exdates}
     changes = {item.key(key): change for key, change in overrides.items()}
 

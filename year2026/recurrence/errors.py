@@ -101,6 +101,14 @@ class InvalidRecurrence(InvalidInput):
             Language.EN: "it can give {per_year} occurrences in a year, at most {limit} are"
             " allowed",
         },
+        "frequency-too-fine": {
+            Language.KK: "FREQ=MINUTELY мен FREQ=SECONDLY қабылданбайды; DAILY немесе HOURLY"
+            " ережесін BYHOUR/BYMINUTE арқылы беріңіз",
+            Language.RU: "FREQ=MINUTELY и FREQ=SECONDLY не принимаются; задайте правило DAILY"
+            " или HOURLY с BYHOUR/BYMINUTE",
+            Language.EN: "FREQ=MINUTELY and FREQ=SECONDLY are not accepted; write a DAILY or"
+            " HOURLY rule with BYHOUR/BYMINUTE",
+        },
         "start-not-in-rule": {
             Language.KK: "басталу уақыты ереже бойынша қайталанулардың бірі емес",
             Language.RU: "начало не совпадает ни с одним повторением по этому правилу",

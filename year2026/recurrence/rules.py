@@ -188,6 +188,9 @@ def _check_combinations(rule: Rule, values: Mapping[str, str], *, all_day: bool)
             raise InvalidRecurrence("parts-together", part=item, other="BYWEEKNO")
     if rule.bysetpos and not any(name.startswith("BY") for name in values if name != "BYSETPOS"):
         raise InvalidRecurrence("setpos-alone")
+    if rule.bysetpos and rule.freq >= du.HOURLY:
+        # dateutil would look at every hour for a set position that may never come
+        raise InvalidRecurrence("parts-together", part="BYSETPOS", other=frequency)
     if all_day:
         for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
             if name in values:
@@ -338,3 +341,10 @@ def plainly_out_of_step(rule: Rule, start: dt.datetime) -> bool:
         (rule.bysecond and start.second not in rule.bysecond),
     )
     return any(misses)
+
+
+def too_fine(rule: Rule) -> bool:
+    """FREQ=MINUTELY or SECONDLY: such a rule is either too dense for us or a daily or hourly one
+    written the hard way, through which dateutil walks minute by minute (minutes of work for a
+    sparse one), so it is refused even under the cap a year."""
+    return rule.freq > du.HOURLY
