@@ -23,6 +23,7 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from events.programme_controllers import ProgrammeController, SessionsController
 from year2026 import __doc__ as platform_description
+from year2026.audit_controllers import AuditController
 from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
 from year2026.auth.sessions import TokenIssuer
@@ -72,6 +73,7 @@ def create_app(
             AdminController,
             ProgrammeController,
             SessionsController,
+            AuditController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

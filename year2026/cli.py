@@ -8,6 +8,7 @@ import sys
 import click
 
 from year2026.people.cli_commands import create_admin
+from year2026.recurrence import zone_database
 from year2026.settings import Settings, SettingsError, describe, get_settings
 
 
@@ -120,6 +121,7 @@ def check() -> None:
     click.echo(f"{'PostgreSQL':<28} {'answers' if postgres_ok else 'NOT reachable'}")
     click.echo(f"{'Redis':<28} {'answers' if redis_ok else 'NOT reachable'}")
     click.echo(f"{'worker heartbeat':<28} {heartbeat or 'none in the last 3 minutes'}")
+    click.echo(f"{'time-zone database':<28} {zone_database()}")
     if not (postgres_ok and redis_ok):
         raise SystemExit(1)
 

@@ -7,6 +7,7 @@ import re
 import sys
 import time
 import uuid
+from contextvars import ContextVar
 
 import structlog
 from litestar.datastructures import MutableScopeHeaders
@@ -21,6 +22,10 @@ _REQUEST_ID_KEY = "year2026.request_id"
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_log = structlog.get_logger("year2026.access")
+
+#: the id of the HTTP request being served (None outside requests: the worker, the CLI); what
+#: the audit log writes beside each change
+_current_request_id: ContextVar[str | None] = ContextVar("year2026_request_id", default=None)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -63,6 +68,11 @@ def configure_logging(settings: Settings) -> None:
         logging.getLogger(name).propagate = True
 
 
+def current_request_id() -> str | None:
+    """The id of the request this code runs for, or None outside any request."""
+    return _current_request_id.get()
+
+
 def request_id_of(scope: Scope) -> str | None:
     state = scope.get("state") or {}
     value = state.get(_REQUEST_ID_KEY)
@@ -103,10 +113,12 @@ class RequestContextMiddleware:
                     headers[REQUEST_ID_HEADER] = request_id
             await send(message)
 
+        context = _current_request_id.set(request_id)
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
+                _current_request_id.reset(context)
                 access_log.info(
                     "request",
                     method=scope.get("method"),

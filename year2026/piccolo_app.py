@@ -2,6 +2,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from year2026.audit_tables import AUDIT_TABLES
 from year2026.people.tables import ALL_TABLES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -9,7 +10,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 APP_CONFIG = AppConfig(
     app_name="year2026",
     migrations_folder_path=str(REPO_ROOT / "migrations" / "year2026"),
-    table_classes=ALL_TABLES,
+    table_classes=[*ALL_TABLES, *AUDIT_TABLES],
     migration_dependencies=[],
     commands=[],
 )

@@ -2,9 +2,10 @@
 (valid and invalid), against the API running as its own process on the real servers. Any 5xx, any
 response that breaks the schema, any invalid request accepted or valid one refused fails it.
 
-Each generated request is made by a fresh admin (a person inserted for it, with a token signed
-by the server's own keys), so that guarded operations are exercised for real and an operation
-like `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
+Each generated request is made by a fresh admin (a person inserted for it, with an organization
+and an audit entry, and a token signed by the server's own keys, in place of the made-up token a
+valid case carries), so that guarded operations are exercised for real and an operation like
+`DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
 name an organization or a person, or an event and the parts of its programme, are often pointed
 at real ones, so that operations are exercised beyond 404.
 """
@@ -100,6 +101,14 @@ class Fuzzing:
                     uuid.uuid4(),
                     organization_id,
                     person_id,
+                )
+                # so that the audit log's listing has entries (with before and after) to show
+                await connection.execute(
+                    "INSERT INTO audit_entry (actor, action, object_type, object_id, after)"
+                    " VALUES ($1, 'organization.create', 'organization', $2, $3::jsonb)",
+                    person_id,
+                    str(organization_id),
+                    '{"name_en": "Organization", "kind": "ngo", "region": null}',
                 )
         finally:
             await connection.close()
@@ -240,12 +249,15 @@ def accepted_or_refused_by_a_rule(ctx: Any, response: Any, case: schemathesis.Ca
 def request_headers(
     case: schemathesis.Case, our_token: Callable[[], dict[str, str]]
 ) -> dict[str, str]:
-    """The headers to send with the case's own. A negative case that leaves out or spoils a
-    required header (the bearer token among them) is sent as it is, or we would repair the very
-    thing it tests; a valid one gets our token in place of the made-up one that schemathesis
-    writes for a bearer scheme."""
+    """The headers to send with the case's own. A valid case carries a made-up bearer token (the
+    schema says the operation takes one): replace it with a real one, or every guarded operation
+    would only ever answer 401. A negative case that mutated the headers (left out or spoiled the
+    token) is sent as made, or we would repair the very thing it tests."""
     headers = dict(case.headers or {})
     if not _mutated(case, ParameterLocation.HEADER):
+        headers = {
+            name: value for name, value in headers.items() if name.lower() != "authorization"
+        }
         headers.update(our_token())
     return headers
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import tzdata
+
 from tests.support.server import REPO_ROOT, ServerSet
 from year2026.settings import Settings
 
@@ -30,6 +32,18 @@ def test_check_reports_both_servers_answering(test_servers: ServerSet, settings:
     lines = done.stdout.splitlines()
     assert any(line.split() == ["PostgreSQL", "answers"] for line in lines)
     assert any(line.split() == ["Redis", "answers"] for line in lines)
+
+
+def test_check_prints_the_time_zone_database_of_the_tzdata_package(
+    test_servers: ServerSet, tmp_path: Path
+) -> None:
+    """Even with a system zone folder on the path (PYTHONTZPATH), zones come from the package."""
+    done = run_check({**test_servers.environment, "PYTHONTZPATH": str(tmp_path)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        f"time-zone database           tzdata {tzdata.IANA_VERSION}"
+        " (the tzdata package; system zone files are not read)"
+    ) in done.stdout.splitlines()
 
 
 def test_check_fails_when_postgresql_is_unreachable(

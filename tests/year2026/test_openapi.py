@@ -76,6 +76,7 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /events/{event}/speakers": BEARER,
         "PATCH /events/{event}/speakers/{speaker_id}": BEARER,
         "DELETE /events/{event}/speakers/{speaker_id}": BEARER,
+        "GET /admin/audit": BEARER,
     }
 
 

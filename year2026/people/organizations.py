@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
+from year2026.audit import record_change
+from year2026.db import get_engine
 from year2026.exceptions import NotFound
 from year2026.i18n import Language, Texts
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
@@ -97,13 +99,20 @@ async def require_member_or_admin(actor_id: uuid.UUID, organization_id: uuid.UUI
     raise NotAMember
 
 
-async def _organization_row(organization_id: uuid.UUID) -> dict[str, Any]:
-    row: dict[str, Any] | None = (
-        await OrganizationTable.select().where(OrganizationTable.id == organization_id).first()
-    )
+async def _organization_row(organization_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+    """The organization's row; with `lock`, locked until the transaction ends."""
+    query = OrganizationTable.select().where(OrganizationTable.id == organization_id)
+    if lock:
+        query = query.lock_rows("NO KEY UPDATE")
+    row: dict[str, Any] | None = await query.first()
     if row is None:
         raise OrganizationNotFound
     return row
+
+
+def _audited(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What the audit log keeps of an organization: the fields that can change."""
+    return {name: row[name] for name in _EDITABLE}
 
 
 async def create_organization(
@@ -117,17 +126,26 @@ async def create_organization(
     website: str = "",
 ) -> Organization:
     await require_admin(actor_id)
-    rows = await OrganizationTable.insert(
-        OrganizationTable(
-            id=uuid.uuid4(),
-            name_kk=name_kk.strip(),
-            name_ru=name_ru.strip(),
-            name_en=name_en.strip(),
-            kind=kind.value,
-            region=region.value if region else None,
-            website=website,
+    async with get_engine().transaction():
+        rows = await OrganizationTable.insert(
+            OrganizationTable(
+                id=uuid.uuid4(),
+                name_kk=name_kk.strip(),
+                name_ru=name_ru.strip(),
+                name_en=name_en.strip(),
+                kind=kind.value,
+                region=region.value if region else None,
+                website=website,
+            )
+        ).returning(*OrganizationTable.all_columns())
+        await record_change(
+            actor_id=actor_id,
+            action="organization.create",
+            object_type="organization",
+            object_id=rows[0]["id"],
+            before=None,
+            after=_audited(rows[0]),
         )
-    ).returning(*OrganizationTable.all_columns())
     return _organization(rows[0])
 
 
@@ -136,22 +154,30 @@ async def update_organization(
 ) -> Organization:
     """Apply the given fields (absent ones stay; `region: None` clears it). Admins, and members
     of this very organization, may."""
-    current = await _organization_row(organization_id)
-    await require_member_or_admin(actor_id, organization_id)
     trimmed = {
         name: value.strip() if name.startswith("name_") else value
         for name, value in changes.items()
     }
     values = column_values(OrganizationTable, trimmed, _EDITABLE)
-    if not values:
-        return _organization(current)
-    rows = (
-        await OrganizationTable.update(values)
-        .where(OrganizationTable.id == organization_id)
-        .returning(*OrganizationTable.all_columns())
-    )
-    if not rows:
-        raise OrganizationNotFound
+    async with get_engine().transaction():
+        # locked, so that the audit entry's "before" is exactly what this update changed
+        current = await _organization_row(organization_id, lock=True)
+        await require_member_or_admin(actor_id, organization_id)
+        if not values:
+            return _organization(current)
+        rows = (
+            await OrganizationTable.update(values)
+            .where(OrganizationTable.id == organization_id)
+            .returning(*OrganizationTable.all_columns())
+        )
+        await record_change(
+            actor_id=actor_id,
+            action="organization.update",
+            object_type="organization",
+            object_id=organization_id,
+            before=_audited(current),
+            after=_audited(rows[0]),
+        )
     return _organization(rows[0])
 
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import msgspec
 
+from year2026.audit import record_change
 from year2026.db import get_engine
 from year2026.exceptions import InvalidInput
 from year2026.i18n import Language, Texts
@@ -19,7 +20,7 @@ from year2026.people import queries
 from year2026.people.enums import GRANTABLE_ROLES, Role
 from year2026.people.errors import LastAdmin, PersonNotFound, RoleRequired
 from year2026.people.organizations import require_admin
-from year2026.people.tables import RoleGrant
+from year2026.people.tables import Person, RoleGrant
 
 
 class RoleNotGrantable(InvalidInput):
@@ -72,12 +73,30 @@ async def find_person(actor_id: uuid.UUID, email: str) -> PersonRoles:
     return await _person_roles(row)
 
 
+async def _locked_grants(person_id: uuid.UUID) -> list[str]:
+    """The roles granted to the person, whose row stays locked until the transaction ends: one
+    person's grants and revocations happen (and are audited) one after another."""
+    await Person.raw("SELECT id FROM person WHERE id = {} FOR NO KEY UPDATE", person_id)
+    rows = await RoleGrant.select(RoleGrant.role).where(RoleGrant.person == person_id)
+    return sorted(row["role"] for row in rows)
+
+
 async def grant_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> PersonRoles:
     """Give the person `role` (staff or admin); granting a role they hold changes nothing."""
     await require_admin(actor_id)
     _require_grantable(role)
     row = await _live_person(person_id)
-    await queries.grant_role_once(person_id, role, granted_by=actor_id)
+    async with get_engine().transaction():
+        granted = await _locked_grants(person_id)
+        await queries.grant_role_once(person_id, role, granted_by=actor_id)
+        await record_change(
+            actor_id=actor_id,
+            action="role.grant",
+            object_type="person",
+            object_id=person_id,
+            before={"roles": granted},
+            after={"roles": sorted({*granted, role.value})},
+        )
     return await _person_roles(row)
 
 
@@ -107,7 +126,16 @@ async def revoke_role(actor_id: uuid.UUID, person_id: uuid.UUID, role: Role) -> 
             raise RoleRequired(role=Role.ADMIN.value)
         if role is Role.ADMIN and admins == {person_id}:
             raise LastAdmin
+        granted = await _locked_grants(person_id)
         await RoleGrant.delete().where(RoleGrant.person == person_id, RoleGrant.role == role.value)
+        await record_change(
+            actor_id=actor_id,
+            action="role.revoke",
+            object_type="person",
+            object_id=person_id,
+            before={"roles": granted},
+            after={"roles": [name for name in granted if name != role.value]},
+        )
 
 
 __all__ = [
