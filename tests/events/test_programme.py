@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import msgspec
 import pytest
 
 from events.enums import EventStatus
@@ -20,6 +21,7 @@ from tests.support.events import ALMATY, an_event, an_organization
 from tests.support.http import assert_problem
 from tests.support.people import SignedIn
 from tests.support.statements import counting_statements
+from year2026.audit_tables import AuditEntry
 from year2026.people.enums import Role
 from year2026.settings import Settings
 
@@ -724,3 +726,179 @@ async def test_admin_changes_any_programme_and_staff_do_not(
         403,
         "not-a-member",
     )
+
+
+async def audit_entries() -> list[tuple[Any, ...]]:
+    """The audit log, oldest first: (actor, action, object, before, after, request id)."""
+    rows = await AuditEntry.raw(
+        "SELECT actor, action, object_type, object_id, before, after, request_id"
+        " FROM audit_entry ORDER BY occurred_at, id"
+    )
+    return [
+        (
+            row["actor"],
+            row["action"],
+            row["object_type"],
+            row["object_id"],
+            None if row["before"] is None else msgspec.json.decode(row["before"]),
+            None if row["after"] is None else msgspec.json.decode(row["after"]),
+            row["request_id"],
+        )
+        for row in rows
+    ]
+
+
+async def test_programme_changes_are_audited_with_before_and_after(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    stage = await gitex(settings)
+    who, path = stage.organizer, stage.path
+    event_id = str(stage.event["id"])
+
+    async def send(method: str, url: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        response = await client.request(method, url, json=body, headers=who.headers)
+        assert response.status_code < 300, response.text
+        return response
+
+    room_made = await send("POST", f"{path}/rooms", {"name_en": "Hall A", "capacity": 200})
+    room = room_made.json()
+    speaker_made = await send("POST", f"{path}/speakers", {"name": "Dana"})
+    speaker = speaker_made.json()
+    body = session_body(13, 10, room_id=room["id"], speaker_ids=[speaker["id"]])
+    session_made = await send("POST", f"{path}/sessions", body)
+    session = session_made.json()
+    url = f"{path}/sessions/{session['id']}"
+    moved = await send("PATCH", url, {"starts_at": at(13, 11), "ends_at": at(13, 12)})
+    described = await send("PATCH", url, {"abstract_en": "About AI.", "speaker_ids": []})
+    cancelled = await send("POST", f"{url}/cancel")
+    renamed = await send("PATCH", f"{path}/rooms/{room['id']}", {"name_en": "Hall Alatau"})
+    removed = await send("DELETE", f"{path}/speakers/{speaker['id']}")
+    # refused changes leave no entry
+    refused = await client.delete(f"{path}/rooms/{room['id']}", headers=who.headers)
+    assert refused.status_code == 409
+    before_no_change = (await client.get(f"/sessions/{session['id']}")).json()["updated_at"]
+    unchanged = await send("PATCH", url, {"abstract_en": "About AI."})
+
+    def request_id(response: httpx.Response) -> str:
+        return response.headers["x-request-id"]
+
+    actor = who.person_id
+    assert await audit_entries() == [
+        (
+            actor,
+            "room.create",
+            "room",
+            room["id"],
+            None,
+            {
+                "event": event_id,
+                "name_kk": "",
+                "name_ru": "",
+                "name_en": "Hall A",
+                "capacity": 200,
+                "position": 0,
+            },
+            request_id(room_made),
+        ),
+        (
+            actor,
+            "speaker.create",
+            "speaker",
+            speaker["id"],
+            None,
+            {
+                "event": event_id,
+                "name": "Dana",
+                "affiliation_kk": "",
+                "affiliation_ru": "",
+                "affiliation_en": "",
+                "bio_kk": "",
+                "bio_ru": "",
+                "bio_en": "",
+                "photo_url": "",
+            },
+            request_id(speaker_made),
+        ),
+        (
+            actor,
+            "session.create",
+            "session",
+            session["id"],
+            None,
+            {
+                "event": event_id,
+                "title_kk": "Баяндама 13/10:00",
+                "title_ru": "Доклад 13/10:00",
+                "title_en": "Talk 13/10:00",
+                "abstract_kk": "",
+                "abstract_ru": "",
+                "abstract_en": "",
+                "starts_at": "2026-10-13T05:00:00Z",
+                "ends_at": "2026-10-13T05:45:00Z",
+                "room": room["id"],
+                "track": None,
+                "format": "talk",
+                "capacity": None,
+                "status": "scheduled",
+                "sequence": 0,
+                "speaker_ids": [speaker["id"]],
+            },
+            request_id(session_made),
+        ),
+        (
+            actor,
+            "session.update",
+            "session",
+            session["id"],
+            {"starts_at": "2026-10-13T05:00:00Z", "ends_at": "2026-10-13T05:45:00Z", "sequence": 0},
+            {"starts_at": "2026-10-13T06:00:00Z", "ends_at": "2026-10-13T07:00:00Z", "sequence": 1},
+            request_id(moved),
+        ),
+        (
+            actor,
+            "session.update",
+            "session",
+            session["id"],
+            {"abstract_en": "", "speaker_ids": [speaker["id"]]},
+            {"abstract_en": "About AI.", "speaker_ids": []},
+            request_id(described),
+        ),
+        (
+            actor,
+            "session.cancel",
+            "session",
+            session["id"],
+            {"status": "scheduled", "sequence": 1},
+            {"status": "cancelled", "sequence": 2},
+            request_id(cancelled),
+        ),
+        (
+            actor,
+            "room.update",
+            "room",
+            room["id"],
+            {"name_en": "Hall A"},
+            {"name_en": "Hall Alatau"},
+            request_id(renamed),
+        ),
+        (
+            actor,
+            "speaker.delete",
+            "speaker",
+            speaker["id"],
+            {
+                "event": event_id,
+                "name": "Dana",
+                "affiliation_kk": "",
+                "affiliation_ru": "",
+                "affiliation_en": "",
+                "bio_kk": "",
+                "bio_ru": "",
+                "bio_en": "",
+                "photo_url": "",
+            },
+            None,
+            request_id(removed),
+        ),
+    ]
+    assert unchanged.json()["updated_at"] == before_no_change
