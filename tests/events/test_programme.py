@@ -902,3 +902,41 @@ async def test_programme_changes_are_audited_with_before_and_after(
         ),
     ]
     assert unchanged.json()["updated_at"] == before_no_change
+
+
+async def test_a_session_or_room_is_changed_only_under_its_own_event(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    """An organizer of one event cannot reach another event's programme through their own
+    event's path."""
+    mine = await gitex(settings)
+    theirs = await gitex(settings)
+    session = await created(
+        client, theirs.organizer, f"{theirs.path}/sessions", session_body(13, 10)
+    )
+    room = await created(client, theirs.organizer, f"{theirs.path}/rooms", {"name_en": "Hall"})
+    who = mine.organizer
+
+    attempts = [
+        (
+            client.patch(
+                f"{mine.path}/sessions/{session['id']}", json={"title_en": "X"}, headers=who.headers
+            ),
+            "session-not-found",
+        ),
+        (
+            client.post(f"{mine.path}/sessions/{session['id']}/cancel", headers=who.headers),
+            "session-not-found",
+        ),
+        (
+            client.patch(
+                f"{mine.path}/rooms/{room['id']}", json={"name_en": "X"}, headers=who.headers
+            ),
+            "room-not-found",
+        ),
+        (client.delete(f"{mine.path}/rooms/{room['id']}", headers=who.headers), "room-not-found"),
+    ]
+    for attempt, code in attempts:
+        assert_problem(await attempt, 404, code)
+    shown = (await client.get(f"/sessions/{session['id']}", params={"lang": "en"})).json()
+    assert (shown["title"]["text"], shown["status"]) == ("Talk 13/10:00", "scheduled")
