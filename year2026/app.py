@@ -21,6 +21,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from events.controllers import EventsController
 from year2026 import __doc__ as platform_description
 from year2026.audit_controllers import AuditController
 from year2026.auth.controllers import AuthController, JwksController, MeController
@@ -71,6 +72,7 @@ def create_app(
             OrganizationsController,
             AdminController,
             AuditController,
+            EventsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
