@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events.tables import Occurrence
+from events.tables import Event, Occurrence
 from year2026 import recurrence
 
+_EVENT_COLUMNS = ", ".join(column._meta.db_column_name for column in Event._meta.columns)
 #: how far ahead a recurring event's occurrences are kept as rows
 HORIZON_DAYS = 550
 #: the most occurrences one event keeps as rows (a daily rule over the horizon fits)
@@ -141,3 +142,25 @@ async def _keep_single_occurrence(
                 ends_at=ends_at,
             )
         )
+
+
+async def extend_horizons(now: dt.datetime) -> int:
+    """Expand the rules of recurring events whose series goes on past the stored horizon, so that
+    their rows always reach `HORIZON_DAYS` ahead (a daily job; running it twice changes nothing
+    the second time). How many events were looked at."""
+    from year2026.db import get_engine
+
+    rows = await Occurrence.raw(
+        "SELECT id FROM event WHERE rrule <> '' AND (series_ends_at IS NULL OR series_ends_at > {})"
+        " ORDER BY id",
+        now,
+    )
+    for item in rows:
+        async with get_engine().transaction():
+            locked = await Occurrence.raw(
+                f"SELECT {_EVENT_COLUMNS} FROM event WHERE id = {{}} FOR UPDATE",  # noqa: S608
+                item["id"],
+            )
+            if locked:
+                await refresh_occurrences(locked[0], now)
+    return len(rows)

@@ -11,12 +11,16 @@ from typing import Any
 import httpx
 import pytest
 
+from events.occurrences import HORIZON_DAYS, extend_horizons
+from events.tables import Occurrence
 from tests.support import organizers, people
 from tests.support.http import assert_problem, problem_of
 from tests.support.organizers import Organizer
 from year2026.audit_tables import AuditEntry
 from year2026.people.enums import Role
+from year2026.redis import open_redis
 from year2026.settings import Settings
+from year2026.worker import QUEUE_NAME
 
 UTC = dt.UTC
 
@@ -545,3 +549,40 @@ async def test_range_limits_are_instants_with_an_offset(
 ) -> None:
     body = assert_problem(await client.get("/events", params={"to": value}), 400)
     assert [(error["source"], error["field"]) for error in body["errors"]] == [("query", "to")]
+
+
+async def test_occurrences_of_an_endless_rule_reach_a_horizon_that_moves_with_time(
+    client: httpx.AsyncClient, clean_state: Settings, organizer: Organizer, run_jobs: Any
+) -> None:
+    event = await create(
+        client,
+        organizer,
+        starts_at="2027-01-05T18:30:00",
+        ends_at="2027-01-05T20:00:00",
+        rrule="FREQ=WEEKLY",
+    )
+
+    async def last_start() -> dt.datetime:
+        rows = await Occurrence.select(Occurrence.starts_at).where(
+            Occurrence.event == uuid.UUID(event["id"])
+        )
+        return max(row["starts_at"] for row in rows)
+
+    created = await last_start()
+    assert created > dt.datetime.now(UTC) + dt.timedelta(days=HORIZON_DAYS - 8)
+    # a year on, the daily job carries the rows forward a year; a second run changes nothing
+    later = dt.datetime.now(UTC) + dt.timedelta(days=365)
+    assert await extend_horizons(later) == 1
+    extended = await last_start()
+    assert extended - created > dt.timedelta(days=358)
+    assert await extend_horizons(later) == 1
+    assert await last_start() == extended
+    # the worker runs the same job by that name
+    redis = await open_redis(clean_state)
+    try:
+        job = await redis.enqueue_job("extend_event_occurrences", _queue_name=QUEUE_NAME)
+        assert job is not None
+        assert await run_jobs() == 1
+        assert await job.result(timeout=5) == 1
+    finally:
+        await redis.aclose()
