@@ -43,6 +43,11 @@ class InvalidEventField(InvalidInput):
     """A field breaks a rule of the calendar; `field` says which."""
 
     code = "invalid-event-field"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Іс-шараның бір өрісі ережеге сәйкес келмейді.",
+        Language.RU: "Поле мероприятия не соответствует правилам.",
+        Language.EN: "A field of the event breaks a rule.",
+    }
 
     def __init__(self, field: str, **params: object) -> None:
         super().__init__(**params)
@@ -127,4 +132,22 @@ class CoordinatesIncomplete(InvalidEventField):
         Language.KK: "Ендік пен бойлықты бірге көрсетіңіз.",
         Language.RU: "Укажите широту и долготу вместе.",
         Language.EN: "Give latitude and longitude together.",
+    }
+
+
+class OccurrenceNotFound(NotFound):
+    code = "occurrence-not-found"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Іс-шараның мұндай өтетін уақыты жоқ.",
+        Language.RU: "У мероприятия нет такого проведения.",
+        Language.EN: "The event has no such occurrence.",
+    }
+
+
+class NotRecurring(InvalidEventField):
+    code = "event-not-recurring"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Бір реттік іс-шараның уақытын іс-шараның өзінде өзгертіңіз.",
+        Language.RU: "Время разового мероприятия меняется в самом мероприятии.",
+        Language.EN: "A one-off event's time is changed on the event itself.",
     }

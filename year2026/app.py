@@ -21,6 +21,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from events.controllers import EventsController
 from events.programme_controllers import ProgrammeController, SessionsController
 from year2026 import __doc__ as platform_description
 from year2026.audit_controllers import AuditController
@@ -74,6 +75,7 @@ def create_app(
             ProgrammeController,
             SessionsController,
             AuditController,
+            EventsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

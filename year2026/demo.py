@@ -10,6 +10,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass, field
 
+from events.demo import GITEX_SLUG, load_demo_events
 from year2026.i18n import Language
 from year2026.people import accounts, organizations, queries, roles
 from year2026.people.enums import OrganizationKind, Region, Role
@@ -95,5 +96,8 @@ async def load_demo_data() -> DemoReport:
             with contextlib.suppress(AlreadyMember):
                 await organizations.add_member(admin_id, organization_id, account.email)
         report.accounts.append((account.role.value, account.email, account.password))
+    await load_demo_events(admin_id, organization_id)
+    report.links.append(("events", "/events"))
+    report.links.append(("GITEX", f"/events/{GITEX_SLUG}"))
     report.links.append(("JWKS", "/.well-known/jwks.json"))
     return report

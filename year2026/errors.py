@@ -259,7 +259,18 @@ def problem_response(
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=all_headers)
 
 
-def _field_problems(error: HTTPException) -> list[FieldProblem]:
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name the client used for a parameter: Litestar reports the handler's own name
+    (`until`), which differs when the parameter is declared under another (`to`)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except Exception:  # noqa: BLE001 - an unmatched route has no handler to ask
+        return key
+    declared = getattr(getattr(parameter, "kwarg_definition", None), "name", None)
+    return declared if isinstance(declared, str) and declared else key
+
+
+def _field_problems(request: Request[Any, Any, Any], error: HTTPException) -> list[FieldProblem]:
     """What exactly was wrong with the request, from Litestar's validation details."""
     problems: list[FieldProblem] = []
     extra = error.extra if isinstance(error.extra, list) else []
@@ -268,6 +279,8 @@ def _field_problems(error: HTTPException) -> list[FieldProblem]:
             continue
         source = item.get("source") or "body"
         key = str(item.get("key") or "")
+        if str(getattr(source, "value", source)) == "query":
+            key = _public_name(request, key)
         problems.append(
             FieldProblem(
                 source=str(getattr(source, "value", source)),
@@ -290,7 +303,7 @@ def handle_http_exception(
     headers = {
         name: value for name, value in (error.headers or {}).items() if name.lower() == "allow"
     }
-    errors = _field_problems(error) if status == HTTPStatus.BAD_REQUEST else None
+    errors = _field_problems(request, error) if status == HTTPStatus.BAD_REQUEST else None
     return problem_response(request, status, errors=errors, headers=headers)
 
 

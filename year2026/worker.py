@@ -28,6 +28,7 @@ from arq.cron import cron
 from arq.worker import Retry, Worker
 from redis.asyncio.connection import AbstractConnection
 
+from events import occurrences
 from year2026.auth.sessions import purge_expired_refresh_tokens
 from year2026.db import CONNECTION_FAILURES, close_pool, get_engine, open_pool
 from year2026.exceptions import DatabaseUnavailable
@@ -98,6 +99,11 @@ async def purge_expired_sessions(ctx: WorkerContext) -> int:
     return await purge_expired_refresh_tokens()
 
 
+async def extend_event_occurrences(ctx: WorkerContext) -> int:
+    """Daily: recurring events keep their occurrence rows a horizon ahead (idempotent)."""
+    return await occurrences.extend_horizons(dt.datetime.now(dt.UTC))
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     await open_pool(ctx["settings"])
     await record_heartbeat(ctx)  # type: ignore[arg-type]
@@ -111,11 +117,13 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     """The worker for `settings`; tests pass `burst=True, handle_signals=False`."""
     heartbeat_job = retried_in_outages(record_heartbeat)
     purge_job = retried_in_outages(purge_expired_sessions)
+    horizon_job = retried_in_outages(extend_event_occurrences)
     options: dict[str, Any] = {
-        "functions": [heartbeat_job, purge_job],
+        "functions": [heartbeat_job, purge_job, horizon_job],
         "cron_jobs": [
             cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
             cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
+            cron(horizon_job, hour=3, minute=41, second=0, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,

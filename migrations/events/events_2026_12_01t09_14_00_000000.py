@@ -1,8 +1,7 @@
 """What Piccolo's columns cannot express for the event calendar: the full-text search vector, the
 rules on times, coordinates and titles, and the indexes of the public listing."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from year2026.raw_migrations import sql_migration
 
 ID = "2026-12-01T09:14:00:000000"
 VERSION = "1.38.0"
@@ -51,22 +50,9 @@ STATEMENTS = [
     "CREATE INDEX event_occurrence_end_idx ON event_occurrence (ends_at)",
 ]
 
+UNDO = [
+    "ALTER TABLE event DROP COLUMN IF EXISTS search",
+    "DROP FUNCTION IF EXISTS events_words_of(varchar[])",
+]
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="events", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)  # joins the migration's transaction
-
-    async def undo() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        await engine.run_ddl("ALTER TABLE event DROP COLUMN IF EXISTS search")
-        await engine.run_ddl("DROP FUNCTION IF EXISTS events_words_of(varchar[])")
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(undo)
-    return manager
+forwards = sql_migration(ID, "events", DESCRIPTION, STATEMENTS, UNDO)

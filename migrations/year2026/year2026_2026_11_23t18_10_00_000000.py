@@ -1,7 +1,6 @@
 """Constraints Piccolo's columns cannot express: composite uniques, a case-insensitive email."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from year2026.raw_migrations import sql_migration
 
 ID = "2026-11-23T18:10:00:000000"
 VERSION = "1.38.0"
@@ -21,21 +20,6 @@ STATEMENTS = [
     "ALTER TABLE role_grant ADD CONSTRAINT role_grant_person_role_key UNIQUE (person, role)",
 ]
 
+UNDO = ["DROP INDEX IF EXISTS person_email_lower_key"]
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)  # joins the migration's transaction
-
-    async def undo() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        await engine.run_ddl("DROP INDEX IF EXISTS person_email_lower_key")
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(undo)
-    return manager
+forwards = sql_migration(ID, "year2026", DESCRIPTION, STATEMENTS, UNDO)

@@ -7,8 +7,7 @@ it. The indexes end in the listing's keyset order (occurred_at, id), so a filter
 index range scan read backwards (newest first).
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from year2026.raw_migrations import sql_migration
 
 ID = "2026-12-01T09:15:00:000000"
 VERSION = "1.38.0"
@@ -51,22 +50,4 @@ UNDO = [
     "ALTER TABLE audit_entry ALTER COLUMN occurred_at SET DEFAULT current_timestamp",
 ]
 
-
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
-
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for statement in STATEMENTS:
-            await engine.run_ddl(statement)  # joins the migration's transaction
-
-    async def undo() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for statement in UNDO:
-            await engine.run_ddl(statement)
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(undo)
-    return manager
+forwards = sql_migration(ID, "year2026", DESCRIPTION, STATEMENTS, UNDO)
