@@ -17,6 +17,7 @@ import msgspec
 
 from events import services
 from events.enums import EventCategory, EventFormat
+from events.programme_demo import load_demo_programme
 from events.schemas import EventCreate, Postponement, StatusReason
 from events.tables import Event
 from year2026.people.enums import Region
@@ -319,4 +320,5 @@ async def load_demo_events(actor_id: uuid.UUID, organization_id: uuid.UUID) -> i
         elif afterwards == "postpone":
             await services.postpone_event(actor_id, str(record.id), _POSTPONED)
         made += 1
+    await load_demo_programme(actor_id, GITEX_SLUG)  # once: left as it is when it has one
     return made

@@ -2,8 +2,7 @@
 and speakers are of its own event (references that carry the event), the checks on names,
 times, capacities and photo links, and the index of the sessions listing."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from year2026.raw_migrations import sql_migration
 
 ID = "2026-12-01T09:21:30:000000"
 VERSION = "1.38.0"
@@ -85,27 +84,20 @@ INDEXES = [
     "CREATE INDEX event_session_speaker_speaker_idx ON event_session_speaker (speaker)",
 ]
 
+STATEMENTS = [
+    *(
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+        for table, name, definition in CONSTRAINTS
+    ),
+    *INDEXES,
+]
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="events", description=DESCRIPTION)
+UNDO = [
+    *(f"DROP INDEX IF EXISTS {statement.split()[2]}" for statement in INDEXES),
+    *(
+        f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}"
+        for table, name, _ in reversed(CONSTRAINTS)
+    ),
+]
 
-    async def run() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for table, name, definition in CONSTRAINTS:
-            await engine.run_ddl(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        for statement in INDEXES:
-            await engine.run_ddl(statement)  # joins the migration's transaction
-
-    async def undo() -> None:
-        engine = engine_finder()
-        assert engine is not None
-        for statement in INDEXES:
-            name = statement.split()[2]
-            await engine.run_ddl(f"DROP INDEX IF EXISTS {name}")
-        for table, name, _ in reversed(CONSTRAINTS):
-            await engine.run_ddl(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
-
-    manager.add_raw(run)
-    manager.add_raw_backwards(undo)
-    return manager
+forwards = sql_migration(ID, "events", DESCRIPTION, STATEMENTS, UNDO)

@@ -7,6 +7,7 @@ import collections
 
 import httpx
 
+from events.demo import GITEX_SLUG, load_demo_events
 from events.programme_demo import ROOMS, SESSION_COUNT, SPEAKERS, TRACKS, load_demo_programme
 from tests.support import people
 from tests.support.events import an_event, an_organization
@@ -45,3 +46,19 @@ async def test_demo_programme_fills_every_day_and_track_once(
     assert set(languages) == {"kk", "ru", "en"}
     keynotes = [item for item in sessions if item["format"] == "keynote"]
     assert {item["room"]["name"]["text"] for item in keynotes} == {"Бас сахна"}
+
+
+async def test_demo_events_bring_gitex_its_programme_once(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    admin = await people.admin(settings)
+    organization_id = await an_organization(members=[admin.person_id])
+
+    await load_demo_events(admin.person_id, organization_id)
+    await load_demo_events(admin.person_id, organization_id)
+
+    listing = await client.get(f"/events/{GITEX_SLUG}/sessions", params={"limit": 200})
+    sessions = listing.json()["items"]
+    assert len(sessions) == SESSION_COUNT
+    # GITEX's three days, 9–11 December, whole days in its zone
+    assert sorted({item["day"] for item in sessions}) == ["2026-12-09", "2026-12-10", "2026-12-11"]
