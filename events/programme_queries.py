@@ -18,12 +18,12 @@ import msgspec
 from piccolo.querystring import QueryString
 
 from events import access
+from events.catalogue import localized
 from events.errors import EventNotFound
 from events.programme_enums import SessionFormat, SessionStatus
 from events.programme_errors import SessionNotFound
 from events.programme_schemas import (
     Programme,
-    ProgrammeText,
     RoomView,
     SessionPage,
     SessionSpeakerView,
@@ -32,7 +32,7 @@ from events.programme_schemas import (
     TrackView,
 )
 from events.programme_tables import Session
-from year2026.i18n import Language, pick_with_language
+from year2026.i18n import Language
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 
 #: an event's sessions in start order, then by id
@@ -83,13 +83,6 @@ class SessionFilters:
     day: dt.date | None = None
     track_id: uuid.UUID | None = None
     room_id: uuid.UUID | None = None
-
-
-def localized(row: Mapping[str, Any], name: str, language: Language) -> ProgrammeText:
-    """The `name_kk/_ru/_en` values of a row as one text in `language` (or its fallback)."""
-    texts = {candidate: row[f"{name}_{candidate.value}"] for candidate in Language}
-    text, shown_in = pick_with_language(texts, language)
-    return ProgrammeText(text=text, language=shown_in)
 
 
 def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -250,7 +243,6 @@ __all__ = [
     "SessionFilters",
     "day_bounds",
     "list_sessions",
-    "localized",
     "session_view",
     "view_programme",
     "view_session",

@@ -10,7 +10,7 @@ from typing import Annotated
 import msgspec
 
 from events.programme_enums import SessionFormat, SessionStatus
-from year2026.i18n import Language
+from events.schemas import LocalizedText
 
 #: one line of text, or none: no control characters (PostgreSQL cannot store NUL)
 LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
@@ -206,24 +206,15 @@ class SessionRecord(msgspec.Struct, kw_only=True):
     updated_at: dt.datetime
 
 
-class ProgrammeText(msgspec.Struct, kw_only=True):
-    """A text in the reader's language when it is written in it, else in the first of Kazakh,
-    Russian, English that is; `language` says which (null when there is no text at all), so a
-    page can say "shown in Russian"."""
-
-    text: str
-    language: Language | None
-
-
 class TrackView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
-    name: ProgrammeText
+    name: LocalizedText
     position: int
 
 
 class RoomView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
-    name: ProgrammeText
+    name: LocalizedText
     capacity: int | None
     position: int
 
@@ -231,8 +222,8 @@ class RoomView(msgspec.Struct, kw_only=True):
 class SpeakerView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     name: str
-    affiliation: ProgrammeText
-    bio: ProgrammeText
+    affiliation: LocalizedText
+    bio: LocalizedText
     photo_url: str
 
 
@@ -241,7 +232,7 @@ class SessionSpeakerView(msgspec.Struct, kw_only=True):
 
     id: uuid.UUID
     name: str
-    affiliation: ProgrammeText
+    affiliation: LocalizedText
     photo_url: str
 
 
@@ -251,8 +242,8 @@ class SessionView(msgspec.Struct, kw_only=True):
 
     id: uuid.UUID
     event_id: uuid.UUID
-    title: ProgrammeText
-    abstract: ProgrammeText
+    title: LocalizedText
+    abstract: LocalizedText
     starts_at: dt.datetime
     ends_at: dt.datetime
     day: dt.date
