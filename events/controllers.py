@@ -34,6 +34,7 @@ from events.errors import (
 )
 from events.queries import BY_RELEVANCE, BY_START, EventFilters
 from events.schemas import (
+    LINE_TEXT,
     EventCreate,
     EventDetail,
     EventPage,
@@ -55,7 +56,9 @@ from year2026.recurrence import InvalidRecurrence, UnknownTimeZone
 
 EventReference = Annotated[
     str,
-    PathParameter(min_length=1, max_length=120, description="The event's id, or its slug."),
+    PathParameter(
+        min_length=1, max_length=120, pattern=LINE_TEXT, description="The event's id, or its slug."
+    ),
 ]
 ReaderLanguage = Annotated[
     Language | None,
@@ -118,12 +121,16 @@ class EventsController(Controller):
         region: FromQuery[Region | None] = None,
         event_format: Annotated[EventFormat | None, QueryParameter(name="format")] = None,
         organization: FromQuery[uuid.UUID | None] = None,
-        tag: Annotated[str | None, QueryParameter(min_length=1, max_length=40)] = None,
+        tag: Annotated[
+            str | None, QueryParameter(min_length=1, max_length=40, pattern=LINE_TEXT)
+        ] = None,
         language: Annotated[
             Language | None,
             QueryParameter(description="Only events whose title is written in this language."),
         ] = None,
-        q: Annotated[str | None, QueryParameter(min_length=1, max_length=200)] = None,
+        q: Annotated[
+            str | None, QueryParameter(min_length=1, max_length=200, pattern=LINE_TEXT)
+        ] = None,
         order: FromQuery[Literal["start", "relevance"]] = "start",
         cursor: EventCursor = None,
         limit: PageSize = DEFAULT_LIMIT,

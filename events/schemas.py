@@ -21,18 +21,23 @@ HTTP_URL_PATTERN = (
     r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?)?$"
 )
 
+#: one line of text, or none: no control characters (PostgreSQL cannot store NUL either)
+LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
+#: paragraphs: anything but NUL
+FREE_TEXT = r"^[^\x00]*$"
+
 Slug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN, min_length=3, max_length=120)]
-Title = Annotated[str, msgspec.Meta(max_length=300)]
-Summary = Annotated[str, msgspec.Meta(max_length=1000)]
-Description = Annotated[str, msgspec.Meta(max_length=20000)]
-VenueName = Annotated[str, msgspec.Meta(max_length=300)]
-Address = Annotated[str, msgspec.Meta(max_length=500)]
-Reason = Annotated[str, msgspec.Meta(max_length=1000)]
+Title = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
+Summary = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=1000)]
+Description = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=20000)]
+VenueName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
+Address = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
+Reason = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=1000)]
 Link = Annotated[str, msgspec.Meta(pattern=HTTP_URL_PATTERN, max_length=500)]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
-ZoneName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-RuleText = Annotated[str, msgspec.Meta(max_length=500)]
+ZoneName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, min_length=1, max_length=64)]
+RuleText = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
 #: tags are checked one by one in the service (list item constraints do not reach the schema)
 Tags = Annotated[list[str], msgspec.Meta(max_length=20)]
 ExDates = Annotated[list[dt.datetime], msgspec.Meta(max_length=500)]
