@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events import access, queries
+from events import access, programme_queries, queries
 from events.enums import EventStatus
 from events.queries import EventFilters
 from events.schemas import (
@@ -20,17 +20,9 @@ from events.schemas import (
     EventListItem,
     EventPage,
     EventSummary,
-    LocalizedText,
     OccurrenceView,
 )
-from year2026.i18n import Language, pick_with_language
-
-
-def localized(row: Mapping[str, Any], name: str, language: Language) -> LocalizedText:
-    """The `name_kk/_ru/_en` columns of a row as one text in `language` (or its fallback)."""
-    texts = {candidate: row[f"{name}_{candidate.value}"] for candidate in Language}
-    text, shown_in = pick_with_language(texts, language)
-    return LocalizedText(text=text, language=shown_in)
+from year2026.i18n import Language, localized
 
 
 def _summary_fields(row: Mapping[str, Any], language: Language) -> dict[str, Any]:
@@ -123,6 +115,7 @@ async def view_event(
             )
             for item in coming
         ],
+        programme=await programme_queries.programme_of(row, language),
         created_at=row["created_at"],
         published_at=row["published_at"],
     )

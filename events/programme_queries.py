@@ -18,7 +18,6 @@ import msgspec
 from piccolo.querystring import QueryString
 
 from events import access
-from events.catalogue import localized
 from events.errors import EventNotFound
 from events.programme_enums import SessionFormat, SessionStatus
 from events.programme_errors import SessionNotFound
@@ -32,7 +31,7 @@ from events.programme_schemas import (
     TrackView,
 )
 from events.programme_tables import Session
-from year2026.i18n import Language
+from year2026.i18n import Language, localized
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 
 #: an event's sessions in start order, then by id
@@ -195,8 +194,12 @@ async def view_session(
 async def view_programme(
     reference: str, viewer_id: uuid.UUID | None, language: Language
 ) -> Programme:
-    """The event's days, tracks, rooms and speakers: four statements, whatever their number."""
-    event = await access.visible_event(reference, viewer_id)
+    """The event's days, tracks, rooms and speakers: five statements, whatever their number."""
+    return await programme_of(await access.visible_event(reference, viewer_id), language)
+
+
+async def programme_of(event: Mapping[str, Any], language: Language) -> Programme:
+    """The programme of an event row the caller may see: four statements."""
     event_id = event["id"]
     tracks = await Session.raw(
         "SELECT id, name_kk, name_ru, name_en, position FROM event_track"

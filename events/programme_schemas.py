@@ -10,7 +10,7 @@ from typing import Annotated
 import msgspec
 
 from events.programme_enums import SessionFormat, SessionStatus
-from events.schemas import LocalizedText
+from year2026.i18n import LocalizedText
 
 #: one line of text, or none: no control characters (PostgreSQL cannot store NUL)
 LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"

@@ -9,7 +9,8 @@ from typing import Annotated
 import msgspec
 
 from events.enums import EventCategory, EventFormat, EventStatus
-from year2026.i18n import Language
+from events.programme_schemas import Programme
+from year2026.i18n import LocalizedText
 from year2026.people.enums import Region
 
 #: `gitex-central-asia-2026`: lower-case letters, digits and single hyphens
@@ -195,15 +196,6 @@ class EventRecord(msgspec.Struct, kw_only=True):
     published_at: dt.datetime | None
 
 
-class LocalizedText(msgspec.Struct, kw_only=True):
-    """A text in the reader's language when it is written in it, else in the first of Kazakh,
-    Russian, English that is; `language` says which (null when there is no text at all), so a
-    page can say "shown in Russian"."""
-
-    text: str
-    language: Language | None
-
-
 class EventSummary(msgspec.Struct, kw_only=True):
     """An event as a listing shows it, in the reader's language."""
 
@@ -271,6 +263,8 @@ class EventDetail(EventSummary, kw_only=True):
     exdates: list[dt.datetime]
     #: the next occurrences (at most 50), cancelled ones included
     upcoming: list[OccurrenceView]
+    #: its days, tracks, rooms and speakers (the sessions: `GET /events/{event}/sessions`)
+    programme: Programme
     created_at: dt.datetime
     published_at: dt.datetime | None
 

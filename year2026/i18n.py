@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from typing import Any
+
+import msgspec
 
 
 class Language(enum.StrEnum):
@@ -63,3 +66,19 @@ def pick_with_language(texts: Texts, language: Language) -> tuple[str, Language 
 def requested_language(lang: Language | None, accept_language: str | None) -> Language:
     """The reader's language: the `lang` query parameter when given, else `Accept-Language`."""
     return lang if lang is not None else negotiate(accept_language)
+
+
+class LocalizedText(msgspec.Struct, kw_only=True):
+    """A text in the reader's language when it is written in it, else in the first of Kazakh,
+    Russian, English that is; `language` says which (null when there is no text at all), so a
+    page can say "shown in Russian"."""
+
+    text: str
+    language: Language | None
+
+
+def localized(row: Mapping[str, Any], name: str, language: Language) -> LocalizedText:
+    """The `name_kk`/`_ru`/`_en` columns of a row as one text in `language` (or its fallback)."""
+    texts = {candidate: row[f"{name}_{candidate.value}"] for candidate in Language}
+    text, shown_in = pick_with_language(texts, language)
+    return LocalizedText(text=text, language=shown_in)

@@ -325,6 +325,16 @@ async def test_texts_fall_back_kk_ru_en_and_say_which_language_they_are_in(
         {"text": "Только по-русски", "language": "ru"},
         {"text": "", "language": None},
     )
+    # the page carries its programme (none for this event)
+    page = (await client.get("/events/only-russian-summary")).json()
+    assert page["programme"] == {
+        "event_id": event["id"],
+        "time_zone": "Asia/Almaty",
+        "days": [],
+        "tracks": [],
+        "rooms": [],
+        "speakers": [],
+    }
     # the query parameter wins over the header
     assert (await texts(params={"lang": "kk"}, headers={"Accept-Language": "ru"}))[0] == {
         "text": "Қазақша атауы",
