@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from events import catalogue, services
@@ -32,6 +32,7 @@ from events.errors import (
     TitleRequired,
     TooLong,
 )
+from events.parameters import EventReference
 from events.queries import BY_RELEVANCE, BY_START, EventFilters
 from events.schemas import (
     LINE_TEXT,
@@ -48,36 +49,15 @@ from events.schemas import (
 from year2026.guards import Principal, authenticate, requires_signed_in
 from year2026.i18n import Language, requested_language
 from year2026.instant_query import instant_parameter, parse_instant
-from year2026.paging import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor
+from year2026.paging import DEFAULT_LIMIT, InvalidCursor
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.patching import present_fields
 from year2026.people.enums import Region
 from year2026.people.errors import NotAMember, OrganizationNotFound
 from year2026.recurrence import InvalidRecurrence, UnknownTimeZone
 
-EventReference = Annotated[
-    str,
-    PathParameter(
-        min_length=1, max_length=120, pattern=LINE_TEXT, description="The event's id, or its slug."
-    ),
-]
-ReaderLanguage = Annotated[
-    Language | None,
-    QueryParameter(
-        description="The language to read texts in (else Accept-Language); a text missing in it"
-        " falls back to Kazakh, Russian, English, and says which it is in."
-    ),
-]
 EventCursor = Annotated[
-    str | None,
-    QueryParameter(
-        min_length=1,
-        max_length=max(BY_START.max_cursor_length, BY_RELEVANCE.max_cursor_length),
-        pattern=CURSOR_PATTERN,
-        description="The previous page's `next_cursor` (opaque); without it, the first page.",
-    ),
-]
-PageSize = Annotated[
-    int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"How many at most (1–{MAX_LIMIT}).")
+    str | None, cursor_parameter(max(BY_START.max_cursor_length, BY_RELEVANCE.max_cursor_length))
 ]
 #: every refusal of bad event fields (all 422, naming the field)
 FIELD_ERRORS = [

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from events import programme, programme_queries, programme_sessions
 from events.errors import EventNotFound
+from events.parameters import EventReference
 from events.programme_errors import (
     CapacityNotPositive,
     InUseBySessions,
@@ -59,32 +60,12 @@ from year2026.exceptions import DomainError
 from year2026.guards import Principal, authenticate, requires_signed_in
 from year2026.i18n import Language, requested_language
 from year2026.openapi import BEARER_SCHEME
-from year2026.paging import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor
+from year2026.paging import DEFAULT_LIMIT, InvalidCursor
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.patching import present_fields
 from year2026.people.errors import NotAMember
 
-EventReference = Annotated[
-    str, PathParameter(min_length=1, max_length=120, description="The event's id, or its slug.")
-]
-ReaderLanguage = Annotated[
-    Language | None,
-    QueryParameter(
-        description="The language to read texts in (else Accept-Language); a text missing in it"
-        " falls back to Kazakh, Russian, English, and says which it is in."
-    ),
-]
-SessionCursor = Annotated[
-    str | None,
-    QueryParameter(
-        min_length=1,
-        max_length=SESSIONS_KEYSET.max_cursor_length,
-        pattern=CURSOR_PATTERN,
-        description="The previous page's `next_cursor` (opaque); without it, the first page.",
-    ),
-]
-PageSize = Annotated[
-    int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"How many at most (1–{MAX_LIMIT}).")
-]
+SessionCursor = Annotated[str | None, cursor_parameter(SESSIONS_KEYSET.max_cursor_length)]
 
 #: a public read: anyone, and with a token a draft's organizers too (one sent must be valid)
 _READ_SECURITY: list[dict[str, list[str]]] = [{}, {BEARER_SCHEME: []}]
