@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from events import access, programme_queries, queries
 from events.enums import EventStatus
+from events.errors import DraftsNotVisible
 from events.queries import EventFilters
 from events.schemas import (
     EventDetail,
@@ -59,8 +60,15 @@ async def list_events(
     by_relevance: bool = False,
     cursor: str | None = None,
     limit: int = 50,
+    viewer_id: uuid.UUID | None = None,
 ) -> EventPage:
-    """Public occurrences in start order (or by relevance to `q`), one keyset page."""
+    """Public occurrences in start order (or by relevance to `q`), one keyset page. With
+    `filters.with_drafts`, an organization's drafts too: only for its members and admins."""
+    if filters.with_drafts and (
+        filters.organization_id is None
+        or not await access.may_see_drafts_of(viewer_id, filters.organization_id)
+    ):
+        raise DraftsNotVisible
     keyset = queries.keyset_of(filters, by_relevance)
     statement = queries.listing_query(
         filters, by_relevance=by_relevance, cursor=cursor, limit=limit, now=_now()

@@ -18,6 +18,7 @@ from events import catalogue, services
 from events.enums import EventCategory, EventFormat
 from events.errors import (
     CoordinatesIncomplete,
+    DraftsNotVisible,
     EndsBeforeStart,
     EventNotFound,
     InvalidTag,
@@ -46,9 +47,11 @@ from events.schemas import (
     Postponement,
     StatusReason,
 )
+from year2026.auth.errors import InvalidAccessToken
 from year2026.guards import Principal, authenticate, requires_signed_in
 from year2026.i18n import Language, requested_language
 from year2026.instant_query import instant_parameter, parse_instant
+from year2026.openapi import OPTIONAL_BEARER
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
 from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.patching import present_fields
@@ -86,7 +89,8 @@ class EventsController(Controller):
         " `from`, what has not ended yet. `q` searches titles, summaries, tags, descriptions"
         " and venues in Kazakh, Russian and English (PostgreSQL full-text search);"
         " `order=relevance` puts the best matches first.",
-        opt={"errors": [InvalidCursor]},
+        opt={"errors": [InvalidCursor, DraftsNotVisible, InvalidAccessToken]},
+        security=OPTIONAL_BEARER,
     )
     async def list_events(
         self,
@@ -112,6 +116,12 @@ class EventsController(Controller):
             str | None, QueryParameter(min_length=1, max_length=200, pattern=LINE_TEXT)
         ] = None,
         order: FromQuery[Literal["start", "relevance"]] = "start",
+        drafts: Annotated[
+            bool,
+            QueryParameter(
+                description="Drafts too: with `organization`, for its members and admins."
+            ),
+        ] = False,
         cursor: EventCursor = None,
         limit: PageSize = DEFAULT_LIMIT,
         lang: ReaderLanguage = None,
@@ -126,20 +136,24 @@ class EventsController(Controller):
             tag=tag,
             language=language,
             q=q,
+            with_drafts=drafts,
         )
+        viewer = await authenticate(request) if drafts else None
         return await catalogue.list_events(
             filters,
             requested_language(lang, request.headers.get("accept-language")),
             by_relevance=order == "relevance",
             cursor=cursor,
             limit=limit,
+            viewer_id=viewer.person_id if viewer else None,
         )
 
     @get(
         "/{event:str}",
         summary="One event by id or slug, in the reader's language, with its coming occurrences",
         description="A draft is found only by its organization's members and admins.",
-        opt={"errors": [EventNotFound]},
+        opt={"errors": [EventNotFound, InvalidAccessToken]},
+        security=OPTIONAL_BEARER,
     )
     async def show(
         self, request: Request[Any, Any, Any], event: EventReference, lang: ReaderLanguage = None

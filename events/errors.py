@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from year2026.exceptions import Conflict, InvalidInput, NotFound
+from year2026.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from year2026.i18n import Language, Texts
 
 
@@ -150,4 +150,13 @@ class NotRecurring(InvalidEventField):
         Language.KK: "Бір реттік іс-шараның уақытын іс-шараның өзінде өзгертіңіз.",
         Language.RU: "Время разового мероприятия меняется в самом мероприятии.",
         Language.EN: "A one-off event's time is changed on the event itself.",
+    }
+
+
+class DraftsNotVisible(PermissionDenied):
+    code = "drafts-not-visible"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Жобаларды тек ұйымның мүшелері көреді: ұйымды көрсетіңіз.",
+        Language.RU: "Черновики видят только участники организации: укажите организацию.",
+        Language.EN: "Only an organization's members see its drafts: name the organization.",
     }

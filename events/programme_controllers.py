@@ -59,7 +59,7 @@ from year2026.auth.errors import InvalidAccessToken
 from year2026.exceptions import DomainError
 from year2026.guards import Principal, authenticate, requires_signed_in
 from year2026.i18n import Language, requested_language
-from year2026.openapi import BEARER_SCHEME
+from year2026.openapi import OPTIONAL_BEARER
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
 from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.patching import present_fields
@@ -68,7 +68,7 @@ from year2026.people.errors import NotAMember
 SessionCursor = Annotated[str | None, cursor_parameter(SESSIONS_KEYSET.max_cursor_length)]
 
 #: a public read: anyone, and with a token a draft's organizers too (one sent must be valid)
-_READ_SECURITY: list[dict[str, list[str]]] = [{}, {BEARER_SCHEME: []}]
+_READ_SECURITY = OPTIONAL_BEARER
 _READ_ERRORS: list[type[DomainError]] = [EventNotFound, InvalidAccessToken]
 #: every change: the event must exist for the actor, who must be one of its organizers
 _CHANGE_ERRORS: list[type[DomainError]] = [EventNotFound, NotAMember]

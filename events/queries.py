@@ -62,11 +62,13 @@ class EventFilters:
     tag: str | None = None
     language: Language | None = None
     q: str | None = None
+    #: drafts too (the caller has checked that the reader may see this organization's drafts)
+    with_drafts: bool = False
 
 
 def _conditions(filters: EventFilters, now: dt.datetime) -> list[QueryString]:
     conditions = [
-        QueryString(f"e.status IN ({_PUBLIC})"),
+        QueryString("TRUE" if filters.with_drafts else f"e.status IN ({_PUBLIC})"),
         QueryString("o.ends_at > {}", filters.starts_from or now),
     ]
     if filters.until is not None:

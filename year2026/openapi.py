@@ -27,6 +27,8 @@ from year2026.exceptions import DomainError
 from year2026.request_checks import takes_json_body
 
 BEARER_SCHEME = "bearer"
+#: a public read that shows more with a token (drafts to their organizers); one sent must be valid
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {BEARER_SCHEME: []}]
 
 
 def problem_spec(status: int) -> ResponseSpec:

@@ -596,3 +596,36 @@ async def test_occurrences_of_an_endless_rule_reach_a_horizon_that_moves_with_ti
         assert await job.result(timeout=5) == 1
     finally:
         await redis.aclose()
+
+
+async def test_an_organizations_drafts_are_listed_for_its_members_only(
+    client: httpx.AsyncClient, clean_state: Settings, organizer: Organizer
+) -> None:
+    draft = await create(client, organizer, slug="listed-draft")
+    public = await create(client, organizer, slug="listed-public")
+    await publish(client, organizer, public)
+    stranger = await organizers.organizer(clean_state)
+    params = {
+        "from": "2000-01-01T00:00:00Z",
+        "organization": str(organizer.organization_id),
+        "drafts": "true",
+    }
+    mine = await client.get("/events", params=params, headers=organizer.headers)
+    assert sorted(item["event"]["slug"] for item in mine.json()["items"]) == [
+        "listed-draft",
+        "listed-public",
+    ]
+    assert draft["status"] == "draft"
+    refused = [
+        await client.get("/events", params=params, headers=stranger.headers),
+        await client.get("/events", params=params),
+        await client.get(
+            "/events", params={"drafts": "true"}, headers=organizer.headers
+        ),  # which organization's?
+    ]
+    assert [problem_of(answer)[::2] for answer in refused] == [(403, "drafts-not-visible")] * 3
+    # without `drafts`, the same reader sees the public calendar only
+    public_only = await client.get(
+        "/events", params={**params, "drafts": "false"}, headers=organizer.headers
+    )
+    assert [item["event"]["slug"] for item in public_only.json()["items"]] == ["listed-public"]
