@@ -17,7 +17,7 @@ demo: $(VENV)/.synced
 	$(VENV)/bin/year2026 demo
 
 ## make test: linters, the type checker and the whole test suite
-test: lint node_modules/.package-lock.json
+test: lint node_modules/.package-lock.json browser
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced
@@ -37,3 +37,14 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+# A real browser for the tests that load our pages (Debian's headless Chromium). Installed when
+# this runs as root with apt (CI, the project's machines); elsewhere those tests say they skip.
+BROWSER_PACKAGE := chromium-headless-shell
+.PHONY: browser
+browser:
+	@if command -v $(BROWSER_PACKAGE) >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(BROWSER_PACKAGE) >/dev/null; \
+	else echo "no $(BROWSER_PACKAGE), and not root with apt: the browser tests will skip"; fi
