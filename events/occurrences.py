@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from events.tables import Event, Occurrence
+from events import access
+from events.tables import Occurrence
 from year2026 import recurrence
+from year2026.db import get_engine
 
-_EVENT_COLUMNS = ", ".join(column._meta.db_column_name for column in Event._meta.columns)
 #: how far ahead a recurring event's occurrences are kept as rows
 HORIZON_DAYS = 550
 #: the most occurrences one event keeps as rows (a daily rule over the horizon fits)
@@ -30,7 +31,7 @@ def horizon(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(days=HORIZON_DAYS)
 
 
-def _key(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
+def as_instant(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
     """An occurrence time as an instant (an all-day one's date at the zone's midnight)."""
     if isinstance(value, dt.datetime):
         return value
@@ -38,9 +39,12 @@ def _key(value: dt.datetime | dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def expand_schedule(
-    row: Mapping[str, Any], overrides: Mapping[dt.datetime, recurrence.Override], until: dt.datetime
+    row: Mapping[str, Any],
+    overrides: Mapping[dt.datetime, recurrence.Override],
+    until: dt.datetime,
+    limit: int = MAX_ROWS,
 ) -> list[recurrence.Occurrence]:
-    """The occurrences of an event row from its start until `until`."""
+    """The occurrences of an event row from its start until `until` (at most `limit`)."""
     zone = ZoneInfo(row["time_zone"])
     start: dt.datetime | dt.date
     end: dt.datetime | dt.date
@@ -65,7 +69,7 @@ def expand_schedule(
         overrides=keyed,
         window_start=row["starts_at"],
         window_end=until,
-        limit=MAX_ROWS,
+        limit=limit,
     )
 
 
@@ -87,7 +91,7 @@ async def refresh_occurrences(row: Mapping[str, Any], now: dt.datetime) -> None:
         for item in kept
     }
     occurrences = expand_schedule(row, overrides, horizon(now))
-    originals = [_key(item.original_start, zone) for item in occurrences]
+    originals = [as_instant(item.original_start, zone) for item in occurrences]
     await Occurrence.raw(
         "DELETE FROM event_occurrence WHERE event = {} AND NOT (original_start = ANY({}))",
         event_id,
@@ -106,9 +110,9 @@ async def refresh_occurrences(row: Mapping[str, Any], now: dt.datetime) -> None:
             " WHERE NOT event_occurrence.overridden AND (event_occurrence.starts_at,"
             " event_occurrence.ends_at) IS DISTINCT FROM (excluded.starts_at, excluded.ends_at)",
             event_id,
-            [_key(item.original_start, zone) for item in plain],
-            [_key(item.start, zone) for item in plain],
-            [_key(item.end, zone) for item in plain],
+            [as_instant(item.original_start, zone) for item in plain],
+            [as_instant(item.start, zone) for item in plain],
+            [as_instant(item.end, zone) for item in plain],
         )
 
 
@@ -148,7 +152,6 @@ async def extend_horizons(now: dt.datetime) -> int:
     """Expand the rules of recurring events whose series goes on past the stored horizon, so that
     their rows always reach `HORIZON_DAYS` ahead (a daily job; running it twice changes nothing
     the second time). How many events were looked at."""
-    from year2026.db import get_engine
 
     rows = await Occurrence.raw(
         "SELECT id FROM event WHERE rrule <> '' AND (series_ends_at IS NULL OR series_ends_at > {})"
@@ -157,10 +160,7 @@ async def extend_horizons(now: dt.datetime) -> int:
     )
     for item in rows:
         async with get_engine().transaction():
-            locked = await Occurrence.raw(
-                f"SELECT {_EVENT_COLUMNS} FROM event WHERE id = {{}} FOR UPDATE",  # noqa: S608
-                item["id"],
-            )
-            if locked:
-                await refresh_occurrences(locked[0], now)
+            locked = await access.event_row(str(item["id"]), lock=True)
+            if locked is not None:
+                await refresh_occurrences(locked, now)
     return len(rows)

@@ -184,9 +184,16 @@ def _series_end(row: Mapping[str, Any]) -> dt.datetime | None:
     parts = {part.split("=", 1)[0].upper() for part in row["rrule"].split(";") if "=" in part}
     if not parts & {"COUNT", "UNTIL"}:
         return None
-    far = row["starts_at"] + dt.timedelta(days=366 * 50)
-    expanded = occurrences.expand_schedule(row, {}, far)
-    ends = [occurrences._key(item.end, ZoneInfo(row["time_zone"])) for item in expanded]
+    # a finite rule may still run longer than anything is kept for: taken as endless then, so
+    # that the daily job keeps carrying its rows forward
+    far = row["starts_at"] + dt.timedelta(days=366 * 100)
+    expanded = occurrences.expand_schedule(row, {}, far, limit=recurrence.MAX_COUNT + 1)
+    zone = ZoneInfo(row["time_zone"])
+    ends = [occurrences.as_instant(item.end, zone) for item in expanded]
+    if len(expanded) > recurrence.MAX_COUNT or max(ends, default=far) > far - dt.timedelta(
+        days=366
+    ):
+        return None
     return max(ends, default=row["ends_at"])
 
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from events.occurrences import HORIZON_DAYS, extend_horizons
-from events.tables import Occurrence
+from events.tables import Event, Occurrence
 from tests.support import organizers, people
 from tests.support.http import assert_problem, problem_of
 from tests.support.organizers import Organizer
@@ -629,3 +629,22 @@ async def test_an_organizations_drafts_are_listed_for_its_members_only(
         "/events", params={**params, "drafts": "false"}, headers=organizer.headers
     )
     assert [item["event"]["slug"] for item in public_only.json()["items"]] == ["listed-public"]
+
+
+async def test_a_long_finite_series_is_known_to_end_where_it_ends(
+    client: httpx.AsyncClient, organizer: Organizer
+) -> None:
+    # more occurrences than one expansion keeps as rows: its end must not be cut short, or the
+    # daily job would stop carrying its rows forward
+    event = await create(
+        client,
+        organizer,
+        starts_at="2027-01-01T09:00:00",
+        ends_at="2027-01-01T10:00:00",
+        rrule="FREQ=DAILY;COUNT=1500",
+    )
+    rows = await Event.select(Event.series_ends_at).where(Event.id == uuid.UUID(event["id"]))
+    # 10:00 in Almaty is 05:00 UTC
+    last_day = dt.datetime(2031, 2, 8, 5, 0, tzinfo=UTC)
+    assert last_day == dt.datetime(2027, 1, 1, 5, 0, tzinfo=UTC) + dt.timedelta(days=1499)
+    assert rows[0]["series_ends_at"] == last_day
