@@ -160,3 +160,12 @@ class DraftsNotVisible(PermissionDenied):
         Language.RU: "Черновики видят только участники организации: укажите организацию.",
         Language.EN: "Only an organization's members see its drafts: name the organization.",
     }
+
+
+class RegistrationWindowBackwards(InvalidEventField):
+    code = "event-registration-window-backwards"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Тіркеу ашылғаннан кейін жабылуы керек.",
+        Language.RU: "Регистрация должна закрываться позже, чем открывается.",
+        Language.EN: "Registration must close after it opens.",
+    }

@@ -16,9 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
+
 from events import access
+from events.registration_errors import OccurrencesHaveRegistrations
 from events.tables import Occurrence
-from year2026 import recurrence
+from year2026 import recurrence, seats
 from year2026.db import get_engine
 
 #: how far ahead a recurring event's occurrences are kept as rows
@@ -92,8 +95,9 @@ async def refresh_occurrences(row: Mapping[str, Any], now: dt.datetime) -> None:
     }
     occurrences = expand_schedule(row, overrides, horizon(now))
     originals = [as_instant(item.original_start, zone) for item in occurrences]
-    await Occurrence.raw(
-        "DELETE FROM event_occurrence WHERE event = {} AND NOT (original_start = ANY({}))",
+    await _delete_occurrences(
+        "DELETE FROM event_occurrence WHERE event = {} AND NOT (original_start = ANY({}))"
+        " RETURNING id",
         event_id,
         originals,
     )
@@ -116,14 +120,24 @@ async def refresh_occurrences(row: Mapping[str, Any], now: dt.datetime) -> None:
         )
 
 
+async def _delete_occurrences(sql: str, *args: object) -> None:
+    """Remove occurrences (and their seat pools); one that people registered for is never
+    removed by a schedule change: the change is refused (the organizer cancels the date)."""
+    try:
+        deleted = await Occurrence.raw(sql, *args)
+    except asyncpg.ForeignKeyViolationError:
+        raise OccurrencesHaveRegistrations from None
+    await seats.delete_pools([row["id"] for row in deleted])
+
+
 async def _keep_single_occurrence(
     event_id: uuid.UUID, starts_at: dt.datetime, ends_at: dt.datetime
 ) -> None:
     """A one-off event's occurrence follows the event: the same row, moved with it."""
     # once recurring and now not: only the first occurrence stays (its id too)
-    await Occurrence.raw(
+    await _delete_occurrences(
         "DELETE FROM event_occurrence WHERE event = {} AND id <> (SELECT id FROM"
-        " event_occurrence WHERE event = {} ORDER BY original_start LIMIT 1)",
+        " event_occurrence WHERE event = {} ORDER BY original_start LIMIT 1) RETURNING id",
         event_id,
         event_id,
     )

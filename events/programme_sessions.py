@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from events import access
+from events import access, seating
 from events.programme import audited, item_of, require_capacity, stored, utc_now
 from events.programme_enums import SessionStatus
 from events.programme_errors import (
@@ -149,6 +149,10 @@ async def _set_speakers(
         )
 
 
+#: what a session's seat pool follows
+_SEATING_FIELDS = frozenset({"capacity", "starts_at", "status"})
+
+
 def _session_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     """The API's fields as the session's columns (`room_id` → `room`), stored form."""
     renamed = {"room_id": "room", "track_id": "track"}
@@ -214,6 +218,7 @@ async def create_session(actor_id: uuid.UUID, reference: str, data: SessionCreat
         ).returning(*Session.all_columns())
         row = dict(inserted[0])
         await _set_speakers(event["id"], row["id"], speaker_ids)
+        await seating.sync_session_pool(event, row, created_at, actor_id)
         await audited(
             actor_id, "session.create", row["id"], None, _session_audit_view(row, speaker_ids)
         )
@@ -253,6 +258,8 @@ async def _change_session(
         ).where(Session.id == session_id)
         if new_speakers != speakers:
             await _set_speakers(event["id"], session_id, new_speakers)
+        if _SEATING_FIELDS & changed.keys():
+            await seating.sync_session_pool(event, new, changed["updated_at"], actor_id)
         await audited(
             actor_id,
             action,

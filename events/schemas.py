@@ -42,6 +42,9 @@ RuleText = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
 #: tags are checked one by one in the service (list item constraints do not reach the schema)
 Tags = Annotated[list[str], msgspec.Meta(max_length=20)]
 ExDates = Annotated[list[dt.datetime], msgspec.Meta(max_length=500)]
+Capacity = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
+#: how long a person moved up from the waitlist has to accept the seat: an hour to two weeks
+OfferHours = Annotated[int, msgspec.Meta(ge=1, le=336)]
 
 
 class EventFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -85,6 +88,17 @@ class EventFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     rrule: RuleText = ""
     #: original starts of occurrences that do not take place
     exdates: ExDates = msgspec.field(default_factory=list)
+    #: seats at each occurrence; null: no limit
+    capacity: Capacity | None = None
+    #: when full, newcomers join a waitlist (else they are refused)
+    waitlist: bool = True
+    #: a person moved up from the waitlist must accept within this many hours; null: moving up
+    #: confirms at once
+    offer_hours: OfferHours | None = None
+    #: null: registration opens on publication
+    registration_opens_at: dt.datetime | None = None
+    #: null: when an occurrence starts (never later than that)
+    registration_closes_at: dt.datetime | None = None
 
 
 class EventCreate(EventFields, kw_only=True, forbid_unknown_fields=True):
@@ -127,6 +141,11 @@ class EventUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     end_date: dt.date | msgspec.UnsetType | None = msgspec.UNSET
     rrule: RuleText | msgspec.UnsetType = msgspec.UNSET
     exdates: ExDates | msgspec.UnsetType = msgspec.UNSET
+    capacity: Capacity | msgspec.UnsetType | None = msgspec.UNSET
+    waitlist: bool | msgspec.UnsetType = msgspec.UNSET
+    offer_hours: OfferHours | msgspec.UnsetType | None = msgspec.UNSET
+    registration_opens_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
+    registration_closes_at: dt.datetime | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class StatusReason(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -186,6 +205,11 @@ class EventRecord(msgspec.Struct, kw_only=True):
     end_date: dt.date | None
     rrule: str
     exdates: list[dt.datetime]
+    capacity: int | None
+    waitlist: bool
+    offer_hours: int | None
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
     date_to_be_announced: bool
     status_reason_kk: str
     status_reason_ru: str

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
-from events import access, occurrences
+from events import access, occurrences, seating
 from events.enums import EventFormat, EventStatus
 from events.errors import (
     CoordinatesIncomplete,
@@ -31,6 +31,7 @@ from events.errors import (
     OnlineHasNoRegion,
     ReasonRequired,
     RegionRequired,
+    RegistrationWindowBackwards,
     SlugTaken,
     StatusChangeRefused,
     TimeRequired,
@@ -86,6 +87,8 @@ CALENDAR_FIELDS = frozenset(
 SCHEDULE_FIELDS = frozenset(
     {"time_zone", "all_day", "starts_at", "ends_at", "start_date", "end_date", "rrule", "exdates"}
 )
+#: fields the event's seat pools follow (`events.seating`)
+SEATING_FIELDS = SCHEDULE_FIELDS | seating.REGISTRATION_FIELDS | {"status", "date_to_be_announced"}
 #: the fields an organizer edits (EventFields), as columns
 EDITABLE_FIELDS: tuple[str, ...] = tuple(
     name for name in EventCreate.__struct_fields__ if name != "organization_id"
@@ -215,10 +218,19 @@ def check_fields(values: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidTag("tags")
         if normalized not in tags:
             tags.append(normalized)
+    zone = ZoneInfo(values["time_zone"])  # checked by check_schedule first
+    window = {
+        name: None if values.get(name) is None else _in_zone(values[name], zone)
+        for name in ("registration_opens_at", "registration_closes_at")
+    }
+    opens, closes = window["registration_opens_at"], window["registration_closes_at"]
+    if opens is not None and closes is not None and closes <= opens:
+        raise RegistrationWindowBackwards("registration_closes_at")
     return {
         **{name: values[name] for name in values if name in EDITABLE_FIELDS},
         "tags": tags,
         "slug": values["slug"],
+        **window,
     }
 
 
@@ -275,6 +287,7 @@ async def create_event(
             raise SlugTaken().at("slug") from error
         created = dict(inserted[0])
         await occurrences.refresh_occurrences(created, now)
+        await seating.sync_event_pools(created, now, actor_id)
         await audit.record_change(
             actor_id=actor_id,
             action="event.create",
@@ -318,6 +331,8 @@ async def _apply(
             raise SlugTaken().at("slug") from error
         if SCHEDULE_FIELDS & changed.keys():
             await occurrences.refresh_occurrences(new_row, now)
+        if SEATING_FIELDS & changed.keys():
+            await seating.sync_event_pools(new_row, now, actor_id)
         await audit.record_change(
             actor_id=actor_id,
             action=action,
@@ -476,6 +491,7 @@ async def change_occurrence(
             {getattr(Occurrence, name): value for name, value in changed.items()}
         ).where(Occurrence.id == occurrence_id)
         updated = {**current, **changed}
+        await seating.sync_event_pools(row, changed["updated_at"], actor_id)
         await audit.record_change(
             actor_id=actor_id,
             action="occurrence.restore" if data.restore else "occurrence.update",

@@ -87,6 +87,17 @@ class Event(Table, tablename="event"):
     status_reason_en = Varchar(length=1000, default="")
     #: RFC 5545 SEQUENCE: raised by every change a calendar shows (time, place, title, status)
     sequence = Integer(default=0)
+    #: seats at each occurrence; null: no limit (registration still counts people)
+    capacity = Integer(null=True, default=None)
+    #: when an occurrence is full, newcomers join its waitlist (else they are refused)
+    waitlist = Boolean(default=True)
+    #: a person moved up from the waitlist is offered the seat for this many hours and must
+    #: accept it; null: moving up confirms the seat at once
+    offer_hours = Integer(null=True, default=None)
+    #: registration opens then (null: on publication) and closes then (null: when an
+    #: occurrence starts; never later than that)
+    registration_opens_at = Timestamptz(null=True, default=None)
+    registration_closes_at = Timestamptz(null=True, default=None)
     #: demo content loaded by `year2026 demo`
     is_demo = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -23,6 +23,10 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from events.controllers import EventsController
 from events.programme_controllers import ProgrammeController, SessionsController
+from events.registration_controllers import (
+    EventRegistrationsController,
+    MyRegistrationsController,
+)
 from year2026 import __doc__ as platform_description
 from year2026.audit_controllers import AuditController
 from year2026.auth.controllers import AuthController, JwksController, MeController
@@ -40,6 +44,7 @@ from year2026.redis import open_redis
 from year2026.request_checks import refuse_unreadable_json_body
 from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
 from year2026.schema_browser import SchemaBrowser, schema_router
+from year2026.seats import ClaimGate
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
@@ -55,6 +60,9 @@ def create_app(
     @asynccontextmanager
     async def connections(app: Litestar) -> AsyncIterator[None]:
         app.state.token_issuer = TokenIssuer(settings)
+        app.state.seat_gate = ClaimGate(
+            per_pool=settings.seat_claims_per_pool, wait_seconds=settings.seat_claim_wait_seconds
+        )
         async with database_pool(settings):
             app.state.redis = await open_redis(settings)  # connects on first use
             try:
@@ -76,6 +84,8 @@ def create_app(
             SessionsController,
             AuditController,
             EventsController,
+            EventRegistrationsController,
+            MyRegistrationsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

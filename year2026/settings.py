@@ -52,6 +52,10 @@ ENVIRONMENT: dict[str, str] = {
     "together, an hour (100)",
     "TRUSTED_PROXIES": "addresses of reverse proxies whose X-Forwarded-For is believed (none)",
     "ADMIN_PASSWORD": "password for a new admin made by `year2026 create-admin` (else it asks)",
+    "SEAT_CLAIMS_PER_POOL": "registrations for one event (or session) that wait on the database at "
+    "once, per API process; the rest queue (default 4)",
+    "SEAT_CLAIM_WAIT_SECONDS": "how long a queued registration waits before it is answered 503 "
+    "with Retry-After (default 10)",
 }
 
 
@@ -79,6 +83,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     auth_rate_account_ceiling: int = 100
     trusted_proxies: str = ""
     admin_password: str = ""
+    seat_claims_per_pool: int = 4
+    seat_claim_wait_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -94,6 +100,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         )
         if min(rates) < 1:
             raise msgspec.ValidationError(f"{PREFIX}AUTH_RATE_* must each be 1 or more")
+        if self.seat_claims_per_pool < 1 or not 0 < self.seat_claim_wait_seconds <= 60:
+            raise msgspec.ValidationError(
+                f"{PREFIX}SEAT_CLAIMS_PER_POOL must be 1 or more,"
+                " SEAT_CLAIM_WAIT_SECONDS more than 0 and at most 60"
+            )
         if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
             raise msgspec.ValidationError(f"{PREFIX}OIDC_ISSUER needs OIDC_CLIENT_ID and _SECRET")
 

@@ -14,6 +14,9 @@ import pytest
 from events.occurrences import HORIZON_DAYS, extend_horizons
 from events.tables import Event, Occurrence
 from tests.support import organizers, people
+from tests.support.events import create_event as create
+from tests.support.events import event_body
+from tests.support.events import publish_event as publish
 from tests.support.http import assert_problem, problem_of
 from tests.support.organizers import Organizer
 from year2026.audit_tables import AuditEntry
@@ -23,37 +26,6 @@ from year2026.settings import Settings
 from year2026.worker import QUEUE_NAME
 
 UTC = dt.UTC
-
-
-def event_body(organization_id: uuid.UUID, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "organization_id": str(organization_id),
-        "slug": f"event-{uuid.uuid4().hex[:10]}",
-        "title_kk": "Жасанды интеллект күні",
-        "title_ru": "День искусственного интеллекта",
-        "title_en": "AI Day",
-        "category": "conference",
-        "format": "offline",
-        "region": "astana",
-        "time_zone": "Asia/Almaty",
-        "starts_at": "2027-06-01T10:00:00",
-        "ends_at": "2027-06-01T18:00:00",
-    }
-    body.update(changes)
-    return {name: value for name, value in body.items() if value is not None}
-
-
-async def create(client: httpx.AsyncClient, who: Organizer, **changes: Any) -> dict[str, Any]:
-    response = await client.post(
-        "/events", json=event_body(who.organization_id, **changes), headers=who.headers
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
-async def publish(client: httpx.AsyncClient, who: Organizer, event: dict[str, Any]) -> None:
-    response = await client.post(f"/events/{event['id']}/publish", headers=who.headers)
-    assert response.status_code == 200, response.text
 
 
 @pytest.fixture

@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from events.enums import EventCategory, EventFormat, EventStatus
 from events.tables import Event, Occurrence
+from tests.support.organizers import Organizer
 from year2026.people.enums import OrganizationKind, Region
 from year2026.people.tables import Membership, Organization
 
@@ -86,3 +89,37 @@ async def an_event(
         )
     )
     return dict(inserted[0])
+
+
+# --- through the API ---------------------------------------------------------------------
+
+
+def event_body(organization_id: uuid.UUID, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "organization_id": str(organization_id),
+        "slug": f"event-{uuid.uuid4().hex[:10]}",
+        "title_kk": "Жасанды интеллект күні",
+        "title_ru": "День искусственного интеллекта",
+        "title_en": "AI Day",
+        "category": "conference",
+        "format": "offline",
+        "region": "astana",
+        "time_zone": "Asia/Almaty",
+        "starts_at": "2027-06-01T10:00:00",
+        "ends_at": "2027-06-01T18:00:00",
+    }
+    body.update(changes)
+    return {name: value for name, value in body.items() if value is not None}
+
+
+async def create_event(client: httpx.AsyncClient, who: Organizer, **changes: Any) -> dict[str, Any]:
+    response = await client.post(
+        "/events", json=event_body(who.organization_id, **changes), headers=who.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def publish_event(client: httpx.AsyncClient, who: Organizer, event: dict[str, Any]) -> None:
+    response = await client.post(f"/events/{event['id']}/publish", headers=who.headers)
+    assert response.status_code == 200, response.text

@@ -53,6 +53,11 @@ class TokenIssuer:
         return (status.st_mtime_ns, status.st_ino)
 
     @property
+    def issuer(self) -> str:
+        """The `iss` of what these keys sign: the platform's public URL."""
+        return self.settings.effective_public_url
+
+    @property
     def keys(self) -> SigningKeys:
         now = time.monotonic()
         if not self.settings.jwt_keys and now - self._checked_at >= self.RELOAD_CHECK_SECONDS:
