@@ -332,3 +332,36 @@ async def test_a_pool_row_held_too_long_is_a_503_not_a_hang(
     assert 2.5 < waited < 10
     rows = await SeatClaim.raw("SELECT count(*) AS n FROM seat_claim")
     assert rows == [{"n": 0}]  # nothing half-written
+
+
+async def test_the_event_page_shows_seats_left_and_the_waitlist_of_each_date(
+    client: httpx.AsyncClient, organizer: Organizer, settings: Settings
+) -> None:
+    event = await open_event(
+        client, organizer, capacity=1, registration_opens_at="2027-01-10T09:00:00"
+    )
+    page = (await client.get(f"/events/{event['id']}")).json()
+    assert page["upcoming"][0]["seats"] == {
+        "capacity": 1,
+        "left": 1,
+        "waitlisted": 0,
+        "open": False,
+        "waitlist": True,
+        "opens_at": "2027-01-10T09:00:00+05:00",
+        "closes_at": "2027-06-01T10:00:00+05:00",
+    }
+    await client.patch(
+        f"/events/{event['id']}", json={"registration_opens_at": None}, headers=organizer.headers
+    )
+    for guest in [await people.signed_in_person(settings) for _ in range(2)]:
+        await register(client, guest, event)
+    page = (await client.get(f"/events/{event['id']}")).json()
+    assert page["upcoming"][0]["seats"] == {
+        "capacity": 1,
+        "left": 0,
+        "waitlisted": 1,
+        "open": True,
+        "waitlist": True,
+        "opens_at": None,
+        "closes_at": "2027-06-01T10:00:00+05:00",
+    }
