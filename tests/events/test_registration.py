@@ -16,6 +16,7 @@ from litestar import Litestar
 from tests.support import organizers, people
 from tests.support.events import create_event, event_body, publish_event
 from tests.support.http import assert_problem
+from tests.support.statements import counting_statements
 from tests.support.organizers import Organizer
 from year2026.seats import ClaimGate
 from year2026.seats_tables import SeatClaim
@@ -365,3 +366,22 @@ async def test_the_event_page_shows_seats_left_and_the_waitlist_of_each_date(
         "opens_at": None,
         "closes_at": "2027-06-01T10:00:00+05:00",
     }
+
+
+async def test_my_registrations_take_as_many_statements_for_one_as_for_three(
+    client: httpx.AsyncClient, organizer: Organizer, settings: Settings
+) -> None:
+    guest = await people.signed_in_person(settings)
+
+    async def register_and_count() -> tuple[int, int]:
+        await register(client, guest, await open_event(client, organizer, capacity=3))
+        with counting_statements() as listing:
+            response = await client.get("/me/registrations", headers=guest.headers)
+        assert all(item["ticket"] for item in response.json()["items"])
+        return len(response.json()["items"]), listing.value
+
+    one = await register_and_count()
+    await register_and_count()
+    three = await register_and_count()
+    assert (one[0], three[0]) == (1, 3)
+    assert one[1] == three[1] == 1
