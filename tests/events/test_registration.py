@@ -16,8 +16,8 @@ from litestar import Litestar
 from tests.support import organizers, people
 from tests.support.events import create_event, event_body, publish_event
 from tests.support.http import assert_problem
-from tests.support.statements import counting_statements
 from tests.support.organizers import Organizer
+from tests.support.statements import counting_statements
 from year2026.seats import ClaimGate
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
