@@ -18,6 +18,7 @@ from tests.support.events import create_event, event_body, publish_event
 from tests.support.http import assert_problem
 from tests.support.organizers import Organizer
 from tests.support.statements import counting_statements
+from year2026.audit_tables import AuditEntry
 from year2026.seats import ClaimGate
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
@@ -385,3 +386,53 @@ async def test_my_registrations_take_as_many_statements_for_one_as_for_three(
     three = await register_and_count()
     assert (one[0], three[0]) == (1, 3)
     assert one[1] == three[1] == 1
+
+
+async def test_every_change_of_a_place_is_audited(
+    client: httpx.AsyncClient, organizer: Organizer, settings: Settings
+) -> None:
+    event = await open_event(client, organizer, capacity=1)
+    first, second = [await people.signed_in_person(settings) for _ in range(2)]
+    placed = (await register(client, first, event)).json()
+    waiting = (await register(client, second, event)).json()
+    await client.delete(f"/me/registrations/{placed['id']}", headers=first.headers)
+    entries = await AuditEntry.raw(
+        "SELECT actor, action, object_id, before, after FROM audit_entry"
+        " WHERE object_type = 'seat_claim' ORDER BY id"
+    )
+    pool = placed["occurrence_id"]
+    assert [
+        (row["actor"], row["action"], row["object_id"], row["before"], row["after"])
+        for row in entries
+    ] == [
+        (
+            first.person_id,
+            "seat_claim.claim",
+            placed["id"],
+            None,
+            f'{{"pool": "{pool}", "status": "confirmed", "position": null, "ended_reason": "",'
+            ' "offer_expires_at": null}',
+        ),
+        (
+            second.person_id,
+            "seat_claim.claim",
+            waiting["id"],
+            None,
+            f'{{"pool": "{pool}", "status": "waitlisted", "position": 1, "ended_reason": "",'
+            ' "offer_expires_at": null}',
+        ),
+        (
+            first.person_id,
+            "seat_claim.release",
+            placed["id"],
+            '{"status": "confirmed", "ended_reason": ""}',
+            '{"status": "cancelled", "ended_reason": "withdrawn"}',
+        ),
+        (
+            first.person_id,
+            "seat_claim.promote",
+            waiting["id"],
+            '{"status": "waitlisted"}',
+            '{"status": "confirmed"}',
+        ),
+    ]
