@@ -35,9 +35,14 @@ def _reference(reference: str) -> QueryString:
 
 
 async def event_row(reference: str, *, lock: bool = False) -> dict[str, Any] | None:
-    """The event named by id or slug, whatever its status; `lock` holds it for a change."""
+    """The event named by id or slug, whatever its status; `lock` holds it for a change.
+
+    The lock is FOR NO KEY UPDATE, not FOR UPDATE: a change never touches the event's key, and a
+    registration's foreign key takes FOR KEY SHARE on the event while its transaction holds the
+    seat pool's row, so FOR UPDATE here would deadlock an event change that then syncs the pools
+    (`events.seating`) against a registration in flight."""
     rows = await Event.raw(
-        f"SELECT {EVENT_COLUMNS} FROM event WHERE {{}}{' FOR UPDATE' if lock else ''}",  # noqa: S608
+        f"SELECT {EVENT_COLUMNS} FROM event WHERE {{}}{' FOR NO KEY UPDATE' if lock else ''}",  # noqa: S608
         _reference(reference),
     )
     return dict(rows[0]) if rows else None

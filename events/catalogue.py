@@ -22,6 +22,7 @@ from events.schemas import (
     EventPage,
     EventSummary,
     OccurrenceView,
+    Seats,
 )
 from year2026.i18n import Language, localized
 
@@ -90,13 +91,37 @@ async def list_events(
     return EventPage(items=items, next_cursor=page.next_cursor)
 
 
+def _seats(item: Mapping[str, Any], zone: ZoneInfo, now: dt.datetime) -> Seats | None:
+    if item["closes_at"] is None:  # no pool (not yet made for this occurrence)
+        return None
+    capacity = item["capacity"]
+    left = None if capacity is None else capacity - item["taken"]
+    opens_at = item["opens_at"]
+    taking = (
+        item["pool_open"]
+        and (opens_at is None or opens_at <= now)
+        and now < item["closes_at"]
+        and (left is None or left > 0 or item["waitlist"])
+    )
+    return Seats(
+        capacity=capacity,
+        left=left,
+        waitlisted=item["waitlisted"],
+        open=taking,
+        waitlist=item["waitlist"],
+        opens_at=None if opens_at is None else opens_at.astimezone(zone),
+        closes_at=item["closes_at"].astimezone(zone),
+    )
+
+
 async def view_event(
     reference: str, viewer_id: uuid.UUID | None, language: Language
 ) -> EventDetail:
     """An event's page: everything public about it, and its coming occurrences."""
     row = await access.visible_event(reference, viewer_id)
     zone = ZoneInfo(row["time_zone"])
-    coming = await queries.coming_occurrences(row["id"], _now())
+    now = _now()
+    coming = await queries.coming_occurrences(row["id"], now)
     return EventDetail(
         **_summary_fields(row, language),
         description=localized(row, "description", language),
@@ -120,6 +145,7 @@ async def view_event(
                 ends_at=item["ends_at"].astimezone(zone),
                 cancelled=item["cancelled"] or row["status"] == EventStatus.CANCELLED.value,
                 sequence=item["sequence"],
+                seats=_seats(item, zone, now),
             )
             for item in coming
         ],

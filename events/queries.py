@@ -134,9 +134,10 @@ async def coming_occurrences(
     event_id: uuid.UUID, now: dt.datetime, limit: int = 50
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = await Occurrence.raw(
-        "SELECT id, original_start, starts_at, ends_at, cancelled, sequence"
-        " FROM event_occurrence WHERE event = {} AND ends_at > {}"
-        " ORDER BY starts_at, id LIMIT {}",
+        "SELECT o.id, o.original_start, o.starts_at, o.ends_at, o.cancelled, o.sequence,"
+        " p.capacity, p.taken, p.waitlisted, p.waitlist, p.open AS pool_open, p.opens_at,"
+        " p.closes_at FROM event_occurrence o LEFT JOIN seat_pool p ON p.id = o.id"
+        " WHERE o.event = {} AND o.ends_at > {} ORDER BY o.starts_at, o.id LIMIT {}",
         event_id,
         now,
         limit,

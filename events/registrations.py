@@ -173,32 +173,55 @@ async def register(
     return await registration_view(claim_id, signer, language), created
 
 
+class _AlreadyRegistered(Exception):
+    """Leaves the transaction (and the row written for a new claim) when the person has one."""
+
+    def __init__(self, claim_id: uuid.UUID) -> None:
+        super().__init__(claim_id)
+        self.claim_id = claim_id
+
+
 async def _claim(person_id: uuid.UUID, target: Target) -> tuple[uuid.UUID, bool]:
+    """The person's claim in the target's pool: (its id, whether this request made it)."""
     now = _now()
     for _attempt in range(3):
+        claim_id = uuid.uuid4()
         try:
-            async with get_engine().transaction():
-                claimed = await seats.claim_seat(target.pool_id, person_id, now)
-                if claimed.created:
-                    await RegistrationRow.raw(
-                        "INSERT INTO event_registration"
-                        " (id, event, occurrence, session, person, ticket_code, created_at)"
-                        " VALUES ({}, {}, {}, {}, {}, {}, {})",
-                        claimed.claim.id,
-                        target.event["id"],
-                        target.occurrence_id,
-                        target.session_id,
-                        person_id,
-                        tickets.new_ticket_code(),
-                        now,
-                    )
+            await _register_and_claim(claim_id, person_id, target, now)
+        except _AlreadyRegistered as already:
+            return already.claim_id, False
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != _TICKET_CODE_ONCE:
                 raise
             # one chance in a trillion: another ticket of the event has this code; draw again
         else:
-            return claimed.claim.id, claimed.created
+            return claim_id, True
     raise RuntimeError("no free ticket code after three draws")
+
+
+async def _register_and_claim(
+    claim_id: uuid.UUID, person_id: uuid.UUID, target: Target, now: dt.datetime
+) -> None:
+    """Write the registration, then claim its seat, in one transaction. The registration comes
+    first (its foreign key to the claim is checked at commit), so that the pool's row is held
+    for the claim statement and the commit only. A person who has a claim already leaves with
+    `_AlreadyRegistered`, which rolls the new row back."""
+    async with get_engine().transaction():
+        await RegistrationRow.raw(
+            "INSERT INTO event_registration"
+            " (id, event, occurrence, session, person, ticket_code, created_at)"
+            " VALUES ({}, {}, {}, {}, {}, {}, {})",
+            claim_id,
+            target.event["id"],
+            target.occurrence_id,
+            target.session_id,
+            person_id,
+            tickets.new_ticket_code(),
+            now,
+        )
+        claimed = await seats.claim_seat(target.pool_id, person_id, now, claim_id=claim_id)
+        if not claimed.created:
+            raise _AlreadyRegistered(claimed.claim.id)
 
 
 # --- reading registrations -----------------------------------------------------------------

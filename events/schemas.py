@@ -260,6 +260,22 @@ class EventPage(msgspec.Struct, kw_only=True):
     next_cursor: str | None
 
 
+class Seats(msgspec.Struct, kw_only=True):
+    """Registration for one occurrence, as anyone may see it (counts only, never who)."""
+
+    #: null: no limit
+    capacity: int | None
+    #: null when there is no limit
+    left: int | None
+    waitlisted: int
+    #: whether a registration now would be taken (as confirmed or waitlisted)
+    open: bool
+    #: when a new registration would join the waitlist
+    waitlist: bool
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime
+
+
 class OccurrenceView(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     original_start: dt.datetime
@@ -267,6 +283,8 @@ class OccurrenceView(msgspec.Struct, kw_only=True):
     ends_at: dt.datetime
     cancelled: bool
     sequence: int
+    #: on an event's page: its seats (null elsewhere)
+    seats: Seats | None = None
 
 
 class EventDetail(EventSummary, kw_only=True):

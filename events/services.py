@@ -448,7 +448,7 @@ async def change_occurrence(
             raise NotRecurring("starts_at")
         found = await Occurrence.raw(
             "SELECT id, original_start, starts_at, ends_at, overridden, cancelled, sequence"
-            " FROM event_occurrence WHERE id = {} AND event = {} FOR UPDATE",
+            " FROM event_occurrence WHERE id = {} AND event = {} FOR NO KEY UPDATE",
             occurrence_id,
             row["id"],
         )

@@ -21,6 +21,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from events import personal_data as events_personal_data
 from events.controllers import EventsController
 from events.programme_controllers import ProgrammeController, SessionsController
 from events.registration_admin_controllers import AttendeesController, list_registrations
@@ -41,6 +42,7 @@ from year2026.observability import RequestContextMiddleware
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
 from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
+from year2026.people.personal_data import PersonalDataParts
 from year2026.redis import open_redis
 from year2026.request_checks import refuse_unreadable_json_body
 from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
@@ -49,6 +51,11 @@ from year2026.seats import ClaimGate
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
+#: what each domain holds about a person, for `GET /me/export` and `DELETE /me`
+PERSONAL_DATA = PersonalDataParts(
+    exports={"events": events_personal_data.export_registrations},
+    erasures=[events_personal_data.release_future_registrations],
+)
 
 
 def create_app(
@@ -117,7 +124,7 @@ def create_app(
             render_plugins=[SchemaBrowser()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "personal_data": PERSONAL_DATA}),
         debug=False,
         # logging is configured once per process by the CLI (JSON lines with the request id)
         logging_config=None,

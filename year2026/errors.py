@@ -217,7 +217,15 @@ def status_texts(status: int) -> tuple[str, Texts, Texts]:
 
 
 def language_of(request: Request[Any, Any, Any]) -> Language:
+    """The `lang` query parameter when it names one of ours (as for the content), else
+    `Accept-Language`."""
+    asked = request.query_params.get("lang")
+    if asked in _LANGUAGE_VALUES:
+        return Language(asked)
     return negotiate(request.headers.get("accept-language"))
+
+
+_LANGUAGE_VALUES = frozenset(language.value for language in Language)
 
 
 def problem_response(

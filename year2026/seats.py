@@ -28,6 +28,7 @@ from year2026 import audit
 from year2026.db import get_engine
 from year2026.exceptions import Unavailable
 from year2026.i18n import Language, Texts
+from year2026.observability import current_request_id
 from year2026.seats_enums import ACTIVE_STATUSES, ClaimStatus, EndedReason
 from year2026.seats_tables import SeatClaim, SeatPool
 
@@ -51,13 +52,22 @@ _CLAIM_SQL = (
     " last_position = last_position + (capacity IS NOT NULL AND taken >= capacity)::int"
     " WHERE id = {} AND open AND (opens_at IS NULL OR opens_at <= {}) AND {} < closes_at"
     " AND (capacity IS NULL OR taken < capacity OR waitlist)"
-    " RETURNING last_claim_seated, last_position)"
+    " RETURNING last_claim_seated, last_position),"
+    " claim AS ("
     f" INSERT INTO seat_claim ({_CLAIM_COLUMNS}, updated_at)"
     " SELECT {}, {}, {},"
     " CASE WHEN last_claim_seated THEN 'confirmed' ELSE 'waitlisted' END,"
     " CASE WHEN last_claim_seated THEN NULL ELSE last_position END,"
     " NULL, '', {}, CASE WHEN last_claim_seated THEN {}::timestamptz END, NULL, {}"
-    f" FROM pool RETURNING {_CLAIM_COLUMNS}"
+    f" FROM pool RETURNING {_CLAIM_COLUMNS}),"
+    # the claim's audit entry, as `audit.record_change` writes one for a created object (the
+    # fields of `_audit_view`), in the same statement: the pool's row is held for one round trip
+    " logged AS (INSERT INTO audit_entry"
+    " (occurred_at, actor, action, object_type, object_id, before, after, request_id)"
+    " SELECT clock_timestamp(), {}, 'seat_claim.claim', 'seat_claim', id::text, NULL,"
+    " jsonb_build_object('pool', pool, 'status', status, 'position', position,"
+    " 'offer_expires_at', offer_expires_at, 'ended_reason', ended_reason), {} FROM claim)"
+    " SELECT * FROM claim"
 )
 
 
@@ -292,6 +302,7 @@ async def claim_seat(
     person_id: uuid.UUID,
     now: dt.datetime,
     actor_id: uuid.UUID | None = None,
+    claim_id: uuid.UUID | None = None,
 ) -> Claimed:
     """The person's claim in the pool: theirs already if they have an active one, else a new one,
     confirmed while seats last and then waitlisted in arrival order (or `Refusal`). Inside the
@@ -299,19 +310,29 @@ async def claim_seat(
 
     Two requests of one person at once both get past the first look; the second then fails on the
     database's one-active-claim index (`asyncpg.UniqueViolationError`, constraint
-    `seat_claim_one_active`), and its caller answers with the claim the first one made."""
+    `seat_claim_one_active`), and its caller answers with the claim the first one made.
+    `claim_id` names the new claim (a domain row that shares its id may be written first)."""
     existing = await active_claim(pool_id, person_id)
     if existing is not None:
         return Claimed(existing, created=False)
     await SeatPool.raw("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'")
     rows = await SeatClaim.raw(
-        _CLAIM_SQL, pool_id, now, now, uuid.uuid4(), pool_id, person_id, now, now, now
+        _CLAIM_SQL,
+        pool_id,
+        now,
+        now,
+        claim_id or uuid.uuid4(),
+        pool_id,
+        person_id,
+        now,
+        now,
+        now,
+        actor_id or person_id,
+        current_request_id(),
     )
     if not rows:
         raise await _refusal(pool_id, now)
-    claim = Claim.of(rows[0])
-    await _audit(actor_id or person_id, "claim", None, claim)
-    return Claimed(claim, created=True)
+    return Claimed(Claim.of(rows[0]), created=True)
 
 
 async def _refusal(pool_id: uuid.UUID, now: dt.datetime) -> Refusal:

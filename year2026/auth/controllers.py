@@ -123,7 +123,9 @@ class MeController(people_controllers.MeController):
         opt={"errors": [PersonNotFound, LastAdmin]},
     )
     async def erase(self, state: State, principal: NamedDependency[Principal]) -> None:
-        await signin.forget_person(state.token_issuer, state.redis, principal.person_id)
+        await signin.forget_person(
+            state.token_issuer, state.redis, principal.person_id, state.personal_data
+        )
 
 
 class JwksController(Controller):

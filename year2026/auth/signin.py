@@ -24,6 +24,7 @@ from year2026.i18n import Language
 from year2026.people import accounts, queries
 from year2026.people.enums import Region
 from year2026.people.errors import InvalidCredentials
+from year2026.people.personal_data import NO_PARTS, PersonalDataParts
 from year2026.people.records import TokenPair
 from year2026.ratelimit import Limit, digest, forgive, hit, hit_all, reset
 from year2026.settings import Settings
@@ -85,11 +86,16 @@ async def _is_known_address(redis: Redis, account: str, address: str) -> bool:
     return last_success is not None and last_success > time.time() - _KNOWN_ADDRESS_SECONDS
 
 
-async def forget_person(issuer: TokenIssuer, redis: Redis, person_id: uuid.UUID) -> None:
+async def forget_person(
+    issuer: TokenIssuer,
+    redis: Redis,
+    person_id: uuid.UUID,
+    parts: PersonalDataParts = NO_PARTS,
+) -> None:
     """`DELETE /me`: personal data erased, sessions ended, live access tokens refused, and the
     addresses the person signed in from forgotten."""
     row = await queries.person_row(person_id)
-    await accounts.erase_person(person_id)  # raises the token generation with the rest
+    await accounts.erase_person(person_id, parts)  # raises the token generation with the rest
     await revocation.remember_generation(
         redis, person_id, await revocation.stored_generation(person_id)
     )

@@ -27,6 +27,7 @@ from year2026.people.passwords import (
     needs_rehash,
     verify_password,
 )
+from year2026.people.personal_data import NO_PARTS, PersonalDataParts
 from year2026.people.records import OrganizationRef, Profile
 from year2026.people.roles import lock_admins
 from year2026.people.tables import Membership, OidcIdentity, Person, RefreshToken, RoleGrant
@@ -132,8 +133,11 @@ async def update_profile(person_id: uuid.UUID, changes: dict[str, Any]) -> Profi
     return await profile(person_id)
 
 
-async def export_person(person_id: uuid.UUID) -> dict[str, Any]:
-    """Everything held about the person, as JSON-ready data (grows as events and courses land)."""
+async def export_person(
+    person_id: uuid.UUID, parts: PersonalDataParts = NO_PARTS
+) -> dict[str, Any]:
+    """Everything held about the person, as JSON-ready data: their account's, and each domain's
+    section (`parts.exports`)."""
     me = await profile(person_id)
     identities = await OidcIdentity.select(
         OidcIdentity.issuer, OidcIdentity.subject, OidcIdentity.created_at
@@ -162,15 +166,21 @@ async def export_person(person_id: uuid.UUID) -> dict[str, Any]:
             "role_grants": grants,
         }
     )
+    for name, export in parts.exports.items():
+        exported[name] = msgspec.to_builtins(await export(person_id))
     return exported
 
 
-async def erase_person(person_id: uuid.UUID) -> None:
+async def erase_person(person_id: uuid.UUID, parts: PersonalDataParts = NO_PARTS) -> None:
     """Forget the person: identity, credentials, sessions, memberships and grants go; the row stays
-    with its statistics-only fields (region, birth year, gender) so that counts do not change."""
+    with its statistics-only fields (region, birth year, gender) so that counts do not change.
+    Each domain's erasure step (`parts.erasures`) runs first, in the same transaction."""
     async with get_engine().transaction():
         if await lock_admins() == {person_id}:
             raise LastAdmin  # the platform would be left with nobody to grant roles
+        now = dt.datetime.now(dt.UTC)
+        for erase in parts.erasures:
+            await erase(person_id, now)
         erased = (
             await Person.update(
                 {

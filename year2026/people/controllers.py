@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, patch
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -51,8 +52,8 @@ class MeController(Controller):
         summary="Everything held about me, as JSON",
         opt={"errors": [PersonNotFound]},
     )
-    async def export(self, principal: NamedDependency[Principal]) -> dict[str, Any]:
-        return await accounts.export_person(principal.person_id)
+    async def export(self, state: State, principal: NamedDependency[Principal]) -> dict[str, Any]:
+        return await accounts.export_person(principal.person_id, state.personal_data)
 
 
 class RegionsController(Controller):
