@@ -24,6 +24,7 @@ from litestar.types import ControllerRouterHandler, Scope
 from events import personal_data as events_personal_data
 from events.controllers import EventsController
 from events.programme_controllers import ProgrammeController, SessionsController
+from events.registration_admin_controllers import AttendeesController, list_registrations
 from events.registration_controllers import (
     EventRegistrationsController,
     MyRegistrationsController,
@@ -93,6 +94,8 @@ def create_app(
             EventsController,
             EventRegistrationsController,
             MyRegistrationsController,
+            AttendeesController,
+            list_registrations,  # after EventRegistrationsController: it joins that path
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

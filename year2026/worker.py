@@ -29,6 +29,7 @@ from arq.worker import Retry, Worker
 from redis.asyncio.connection import AbstractConnection
 
 from events import occurrences
+from year2026 import seats
 from year2026.auth.sessions import purge_expired_refresh_tokens
 from year2026.db import CONNECTION_FAILURES, close_pool, get_engine, open_pool
 from year2026.exceptions import DatabaseUnavailable
@@ -104,6 +105,12 @@ async def extend_event_occurrences(ctx: WorkerContext) -> int:
     return await occurrences.extend_horizons(dt.datetime.now(dt.UTC))
 
 
+async def expire_seat_offers(ctx: WorkerContext) -> int:
+    """Every minute: offers past their deadline end and their seats pass on (idempotent: an
+    offer ends once, however often or wherever this runs). Returns the seats passed on."""
+    return len(await seats.expire_offers(dt.datetime.now(dt.UTC)))
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     await open_pool(ctx["settings"])
     await record_heartbeat(ctx)  # type: ignore[arg-type]
@@ -118,12 +125,14 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     heartbeat_job = retried_in_outages(record_heartbeat)
     purge_job = retried_in_outages(purge_expired_sessions)
     horizon_job = retried_in_outages(extend_event_occurrences)
+    offers_job = retried_in_outages(expire_seat_offers)
     options: dict[str, Any] = {
-        "functions": [heartbeat_job, purge_job, horizon_job],
+        "functions": [heartbeat_job, purge_job, horizon_job, offers_job],
         "cron_jobs": [
             cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
             cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
             cron(horizon_job, hour=3, minute=41, second=0, unique=True),  # type: ignore[arg-type]
+            cron(offers_job, second=30, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,
