@@ -21,8 +21,8 @@ from events.schemas import (
     EventListItem,
     EventPage,
     EventSummary,
-    OccurrenceView,
     Seats,
+    UpcomingOccurrence,
 )
 from year2026.i18n import Language, localized
 
@@ -138,7 +138,7 @@ async def view_event(
         rrule=row["rrule"],
         exdates=[moment.astimezone(zone) for moment in row["exdates"]],
         upcoming=[
-            OccurrenceView(
+            UpcomingOccurrence(
                 id=item["id"],
                 original_start=item["original_start"].astimezone(zone),
                 starts_at=item["starts_at"].astimezone(zone),

@@ -283,8 +283,12 @@ class OccurrenceView(msgspec.Struct, kw_only=True):
     ends_at: dt.datetime
     cancelled: bool
     sequence: int
-    #: on an event's page: its seats (null elsewhere)
-    seats: Seats | None = None
+
+
+class UpcomingOccurrence(OccurrenceView, kw_only=True):
+    """A coming date on an event's page, with its seats (null: registration not set up)."""
+
+    seats: Seats | None
 
 
 class EventDetail(EventSummary, kw_only=True):
@@ -304,7 +308,7 @@ class EventDetail(EventSummary, kw_only=True):
     rrule: str
     exdates: list[dt.datetime]
     #: the next occurrences (at most 50), cancelled ones included
-    upcoming: list[OccurrenceView]
+    upcoming: list[UpcomingOccurrence]
     #: its days, tracks, rooms and speakers (the sessions: `GET /events/{event}/sessions`)
     programme: Programme
     created_at: dt.datetime

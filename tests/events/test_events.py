@@ -28,11 +28,6 @@ from year2026.worker import QUEUE_NAME
 UTC = dt.UTC
 
 
-@pytest.fixture
-async def organizer(clean_state: Settings) -> Organizer:
-    return await organizers.organizer(clean_state)
-
-
 # --- time ---------------------------------------------------------------------------------
 
 

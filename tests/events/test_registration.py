@@ -6,41 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 from litestar import Litestar
 
-from tests.support import organizers, people
-from tests.support.events import create_event, event_body, publish_event
+from tests.support import people
+from tests.support.events import create_event, event_body
 from tests.support.http import assert_problem
 from tests.support.organizers import Organizer
+from tests.support.registrations import open_event
+from tests.support.registrations import post_registration as register
 from tests.support.statements import counting_statements
 from year2026.audit_tables import AuditEntry
 from year2026.seats import ClaimGate
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
-
-
-@pytest.fixture
-async def organizer(clean_state: Settings) -> Organizer:
-    return await organizers.organizer(clean_state)
-
-
-async def open_event(client: httpx.AsyncClient, who: Organizer, **fields: Any) -> dict[str, Any]:
-    event = await create_event(client, who, **fields)
-    await publish_event(client, who, event)
-    return event
-
-
-async def register(
-    client: httpx.AsyncClient, person: people.SignedIn, event: dict[str, Any], **body: Any
-) -> httpx.Response:
-    return await client.post(
-        f"/events/{event['id']}/registrations", json=body, headers=person.headers
-    )
 
 
 async def test_seats_then_waitlist_then_promotion_on_cancel(

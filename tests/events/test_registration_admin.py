@@ -32,11 +32,6 @@ from year2026.settings import Settings
 UTC = dt.UTC
 
 
-@pytest.fixture
-async def organizer(clean_state: Settings) -> Organizer:
-    return await organizers.organizer(clean_state)
-
-
 def path_of(event: dict[str, Any]) -> str:
     return f"/events/{event['id']}/registrations"
 

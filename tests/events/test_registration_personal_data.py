@@ -5,38 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import httpx
-import pytest
 
 from events.registration_tables import CheckIn
-from tests.support import organizers, people
-from tests.support.events import create_event, publish_event
+from tests.support import people
 from tests.support.organizers import Organizer
+from tests.support.registrations import open_event, register
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
-
-
-@pytest.fixture
-async def organizer(clean_state: Settings) -> Organizer:
-    return await organizers.organizer(clean_state)
-
-
-async def open_event(client: httpx.AsyncClient, who: Organizer, **fields: Any) -> dict[str, Any]:
-    event = await create_event(client, who, **fields)
-    await publish_event(client, who, event)
-    return event
-
-
-async def register(
-    client: httpx.AsyncClient, person: people.SignedIn, event: dict[str, Any]
-) -> dict[str, Any]:
-    response = await client.post(
-        f"/events/{event['id']}/registrations", json={}, headers=person.headers
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def test_export_lists_registrations_and_check_ins(

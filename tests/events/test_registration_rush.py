@@ -15,35 +15,18 @@ from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
-from tests.support import organizers, people
-from tests.support.events import create_event, publish_event
+from tests.support import people
 from tests.support.organizers import Organizer
+from tests.support.registrations import open_event
+from tests.support.registrations import post_registration as register
 from year2026.audit_tables import AuditEntry
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
 
 
-@pytest.fixture
-async def organizer(clean_state: Settings) -> Organizer:
-    return await organizers.organizer(clean_state)
-
-
-async def open_event(client: httpx.AsyncClient, who: Organizer, **fields: Any) -> dict[str, Any]:
-    event = await create_event(client, who, **fields)
-    await publish_event(client, who, event)
-    return event
-
-
 async def guests(settings: Settings, count: int) -> list[people.SignedIn]:
     return [await people.signed_in_person(settings, name=f"Guest {n}") for n in range(count)]
-
-
-async def register(
-    client: httpx.AsyncClient, guest: people.SignedIn, event: dict[str, Any]
-) -> httpx.Response:
-    return await client.post(f"/events/{event['id']}/registrations", json={}, headers=guest.headers)
 
 
 async def assert_counters_equal_rows() -> None:

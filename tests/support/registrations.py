@@ -19,13 +19,20 @@ async def open_event(client: httpx.AsyncClient, who: Organizer, **fields: Any) -
     return event
 
 
+async def post_registration(
+    client: httpx.AsyncClient, person: people.SignedIn, event: dict[str, Any], **body: Any
+) -> httpx.Response:
+    """The answer to the person's asking to register for the event (whatever it is)."""
+    return await client.post(
+        f"/events/{event['id']}/registrations", json=body, headers=person.headers
+    )
+
+
 async def register(
     client: httpx.AsyncClient, person: people.SignedIn, event: dict[str, Any], **body: Any
 ) -> dict[str, Any]:
     """The person's new registration for the event (its body, as they see it)."""
-    response = await client.post(
-        f"/events/{event['id']}/registrations", json=body, headers=person.headers
-    )
+    response = await post_registration(client, person, event, **body)
     assert response.status_code == 201, response.text
     registration: dict[str, Any] = response.json()
     return registration

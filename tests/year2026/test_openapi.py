@@ -87,6 +87,14 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /events/{event}/postpone": BEARER,
         "POST /events/{event}/cancel": BEARER,
         "PATCH /events/{event}/occurrences/{occurrence_id}": BEARER,
+        "POST /events/{event}/registrations": BEARER,
+        "GET /events/{event}/registrations": BEARER,
+        "GET /events/{event}/registrations.csv": BEARER,
+        "DELETE /events/{event}/registrations/{registration}": BEARER,
+        "GET /me/registrations": BEARER,
+        "GET /me/registrations/{registration}": BEARER,
+        "DELETE /me/registrations/{registration}": BEARER,
+        "POST /me/registrations/{registration}/accept": BEARER,
     }
 
 
