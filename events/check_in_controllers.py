@@ -82,6 +82,7 @@ class CheckInsController(Controller):
         principal: NamedDependency[Principal],
         event: EventReference,
         data: JSONBody[CheckInRequest],
+        lang: ReaderLanguage = None,  # the language of the refusals
     ) -> CheckIn:
         return await check_ins.check_in(principal.person_id, event, data, _signer(request))
 
@@ -122,6 +123,7 @@ class CheckInsController(Controller):
         principal: NamedDependency[Principal],
         event: EventReference,
         registration: FromPath[uuid.UUID],
+        lang: ReaderLanguage = None,  # the language of the refusals
     ) -> None:
         await check_ins.undo_check_in(principal.person_id, event, registration)
 
@@ -138,5 +140,6 @@ class CheckInsController(Controller):
         request: Request[Any, Any, Any],
         principal: NamedDependency[Principal],
         event: EventReference,
+        lang: ReaderLanguage = None,  # the language of the refusals
     ) -> CheckInList:
         return await check_ins.check_in_list(principal.person_id, event, _signer(request))

@@ -6,12 +6,12 @@ Attendance is recorded once per registration, by the unique index on
 another scan got there first, answers that one (never read-then-insert, which two devices at once
 would both pass). An offline batch keeps the earliest scan of each registration.
 
-Locks, in the platform's order (event → pool → claims): the event row is only key-shared (what the
-foreign keys of the insert take anyway, taken first so that an organizer's change holding the
-event never waits on a claim a check-in holds); the registrations' claims are share-locked, so a
-cancellation waits for the check-in to commit (or the check-in sees it cancelled); a batch locks
-them, and then the existing check-ins, in registration id order, so two devices uploading at once
-cannot deadlock. The event row is never locked for update: a gate with many devices is hot.
+Locks: the registrations' seat claims are share-locked, so that a cancellation waits for the
+check-in to commit (or the check-in sees it cancelled); a batch locks them, and then the existing
+check-ins, in registration id order, so that two devices uploading at once cannot deadlock. The
+event row is never locked: a gate with many devices is hot. Only the inserts' foreign keys
+key-share it, which an event change (FOR NO KEY UPDATE, `events.access.event_row`) never waits
+for, nor makes wait.
 """
 
 from __future__ import annotations
@@ -161,11 +161,6 @@ def identify(
     return Identity(registration_id=claims.registration_id)
 
 
-async def _hold_event(event_id: uuid.UUID) -> None:
-    """Key-share the event row first (see the module's note on lock order)."""
-    await CheckInRow.raw("SELECT 1 FROM event WHERE id = {} FOR KEY SHARE", event_id)
-
-
 async def _locked_registrations(
     event_id: uuid.UUID, identities: Iterable[Identity]
 ) -> list[dict[str, Any]]:
@@ -308,7 +303,6 @@ async def check_in(
     identity = identify(signer, event["id"], request.ticket, request.code)
     for _attempt in range(3):
         async with get_engine().transaction():
-            await _hold_event(event["id"])
             registration = _registration_named(
                 identity, *_indexed(await _locked_registrations(event["id"], [identity]))
             )
@@ -375,7 +369,11 @@ async def _record_earliest(
     now: dt.datetime,
 ) -> _Recorded:
     """Insert the registrations not checked in yet; move those checked in later than their scan
-    to the scan's time; keep the rest. Rows are taken in registration id order throughout."""
+    to the scan's time; keep the rest. Rows are taken in registration id order throughout.
+
+    Not one `ON CONFLICT DO UPDATE … WHERE excluded.checked_in_at < checked_in_at`: that says
+    nothing of the check-in it replaced, which the answer and the audit entry need; the rows
+    locked before the update do."""
     done = _Recorded({}, {}, {})
     pending = dict(earliest)
     for _attempt in range(3):
@@ -471,7 +469,6 @@ async def check_in_batch(
     admitted: list[tuple[int, uuid.UUID]] = []
     candidates: dict[uuid.UUID, _Candidate] = {}
     async with get_engine().transaction():
-        await _hold_event(event["id"])
         by_id, by_code = _indexed(
             await _locked_registrations(event["id"], [identity for _, identity, _ in named])
         )
