@@ -22,6 +22,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
 from events import personal_data as events_personal_data
+from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.programme_controllers import ProgrammeController, SessionsController
 from events.registration_admin_controllers import AttendeesController, list_registrations
@@ -96,6 +97,7 @@ def create_app(
             MyRegistrationsController,
             AttendeesController,
             list_registrations,  # after EventRegistrationsController: it joins that path
+            CheckInsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

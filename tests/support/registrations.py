@@ -10,6 +10,7 @@ import httpx
 from tests.support import people
 from tests.support.events import create_event, publish_event
 from tests.support.organizers import Organizer
+from year2026.settings import Settings
 
 
 async def open_event(client: httpx.AsyncClient, who: Organizer, **fields: Any) -> dict[str, Any]:
@@ -73,3 +74,29 @@ def as_organizers_see_it(
         "checked_in_at": registration["checked_in_at"],
         **changes,
     }
+
+
+async def registered(
+    client: httpx.AsyncClient,
+    settings: Settings,
+    event: dict[str, Any],
+    *,
+    name: str = "Айгерім",
+    **body: Any,
+) -> tuple[people.SignedIn, dict[str, Any]]:
+    """A new person named `name`, registered for the event (confirmed or waitlisted): the
+    person and the registration as they see it."""
+    person = await people.signed_in_person(settings, name=name)
+    return person, await register(client, person, event, **body)
+
+
+async def cancel_mine(
+    client: httpx.AsyncClient, person: people.SignedIn, registration: dict[str, Any]
+) -> dict[str, Any]:
+    """`DELETE /me/registrations/{id}` as its person: the cancelled registration."""
+    response = await client.delete(
+        f"/me/registrations/{registration['id']}", headers=person.headers
+    )
+    assert response.status_code == 200, response.text
+    cancelled: dict[str, Any] = response.json()
+    return cancelled
