@@ -18,6 +18,7 @@ class AlreadyCheckedIn(Conflict):
     also carry `checked_in_at` (RFC 3339, the event's zone), `checked_in_by` and `device`."""
 
     code = "already-checked-in"
+    shows_params = True
     messages: ClassVar[Texts] = {
         Language.KK: "Бұл билет бойынша кіру тіркеліп қойған: сағат {time}, тіркеген —"
         " {checked_in_by}.",

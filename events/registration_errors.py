@@ -21,6 +21,7 @@ class CapacityBelowConfirmed(Conflict):
     """Fewer seats than people already hold."""
 
     code = "capacity-below-confirmed"
+    shows_params = True
     messages: ClassVar[Texts] = {
         Language.KK: "{taken} орын бос емес: сыйымдылықты одан аз етуге болмайды.",
         Language.RU: "Уже занято мест: {taken}. Вместимость не может быть меньше.",
@@ -50,6 +51,7 @@ class RegistrationNotOpen(Conflict):
 
 class RegistrationNotYetOpen(Conflict):
     code = "registration-not-yet-open"
+    shows_params = True
     messages: ClassVar[Texts] = {
         Language.KK: "Тіркелу {opens_at} ашылады.",
         Language.RU: "Регистрация откроется {opens_at}.",

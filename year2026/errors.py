@@ -49,6 +49,9 @@ class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     request_id: str
     errors: list[FieldProblem] = msgspec.field(default_factory=list)
     retry_after: int | None = None
+    #: the values the detail names (e.g. when and by whom a ticket was checked in), for the
+    #: errors that show them
+    params: dict[str, str | int | float | bool | None] | None = None
 
 
 #: domain category → HTTP status
@@ -238,6 +241,7 @@ def problem_response(
     errors: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
     retry_after: int | None = None,
+    shown_params: dict[str, str | int | float | bool | None] | None = None,
     **params: object,
 ) -> Response[Problem]:
     """A problem+json response; also used by handlers that answer an error themselves."""
@@ -256,6 +260,7 @@ def problem_response(
         request_id=request_id,
         errors=errors or [],
         retry_after=retry_after,
+        params=shown_params,
     )
     all_headers = {
         REQUEST_ID_HEADER: request_id,
@@ -327,6 +332,12 @@ def handle_domain_error(
     errors = None
     if error.field is not None:
         errors = [FieldProblem(source="body", field=error.field, message=detail)]
+    shown = None
+    if error.shows_params:
+        shown = {
+            name: value if value is None or isinstance(value, str | int | float) else str(value)
+            for name, value in error.params.items()
+        }
     return problem_response(
         request,
         status,
@@ -334,6 +345,7 @@ def handle_domain_error(
         detail=detail,
         errors=errors,
         retry_after=retry_after,
+        shown_params=shown,
     )
 
 

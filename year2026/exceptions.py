@@ -21,6 +21,9 @@ class DomainError(Exception):
 
     #: the request field at fault (`starts_at`, `rrule`), named in the problem's `errors`
     field: str | None = None
+    #: whether the problem carries `params` too (the values its message names, for a client
+    #: to show its own way); off unless an error says so, as some params are not for clients
+    shows_params: ClassVar[bool] = False
 
     def __init__(self, **params: object) -> None:
         super().__init__(self.code)

@@ -19,9 +19,6 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import ECKey
 from litestar import Litestar
 
-from events import check_ins
-from events.check_in_errors import AlreadyCheckedIn
-from events.check_in_schemas import CheckInRequest
 from events.registration_tables import CheckIn
 from tests.support import organizers, people
 from tests.support.events import create_event
@@ -146,6 +143,12 @@ async def test_check_in_then_a_second_scan_says_when_and_by_whom(
         "status": 409,
         "detail": f"This ticket was already checked in at 10:42 by {SCANNER}.",
         "code": "already-checked-in",
+        "params": {
+            "time": "10:42",
+            "checked_in_at": at.isoformat(),
+            "checked_in_by": SCANNER,
+            "device": "gate-3",
+        },
     }
     in_russian = await client.post(
         f"/events/{event['id']}/check-ins?lang=ru",
@@ -158,20 +161,12 @@ async def test_check_in_then_a_second_scan_says_when_and_by_whom(
         "status": 409,
         "detail": f"По этому билету уже отмечен вход в 10:42, отметил(а) {SCANNER}.",
         "code": "already-checked-in",
-    }
-    # what a client will read once problems carry their parameters
-    with pytest.raises(AlreadyCheckedIn) as refused:
-        await check_ins.check_in(
-            organizer.person.person_id,
-            event["slug"],
-            CheckInRequest(ticket=token),
-            app.state.token_issuer,
-        )
-    assert refused.value.params == {
-        "time": "10:42",
-        "checked_in_at": at.isoformat(),
-        "checked_in_by": SCANNER,
-        "device": "gate-3",
+        "params": {
+            "time": "10:42",
+            "checked_in_at": at.isoformat(),
+            "checked_in_by": SCANNER,
+            "device": "gate-3",
+        },
     }
     assert [row["device"] for row in await check_in_rows()] == ["gate-3"]
     assert await audit_of(registration["id"]) == [
