@@ -50,6 +50,7 @@ import resource
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -196,9 +197,9 @@ async def open_events(
     return events
 
 
-def serve(environment: dict[str, str], port: int, workers: int, log: Path) -> Any:
-    import subprocess
-
+def serve(
+    environment: dict[str, str], port: int, workers: int, log: Path
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "year2026", "serve", "--workers", str(workers)],
@@ -364,27 +365,62 @@ def print_rush(label: str, result: Rush, raw: Raw, planned: int) -> bool:
     return result.server_errors == 0 and result.answered == result.sent == planned
 
 
-async def scenario(
-    label: str, settings: Settings, wrk: str, port: int, connections: int, folder: Path,
-    people: list[tuple[uuid.UUID, str]], events: list[dict[str, Any]], capacity: int,
-    connections_of_api: int,
-) -> bool:  # fmt: skip
+@dataclass(frozen=True)
+class Bench:
+    """What every scenario runs against."""
+
+    settings: Settings
+    wrk: str
+    port: int
+    api_pid: int
+    #: wrk's connections: the clients at once
+    connections: int
+    #: the API's database connections, all processes together (the baseline gets as many)
+    database_connections: int
+    folder: Path
+    people: list[tuple[uuid.UUID, str]]
+    capacity: int
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the process and its children (uvicorn's workers), from /proc."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path(f"/proc/{current}")
+        fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        for task in (proc / "task").iterdir():
+            pending += [int(child) for child in (task / "children").read_text().split()]
+    return total
+
+
+async def scenario(label: str, bench: Bench, events: list[dict[str, Any]]) -> bool:
     """Every person registers once at each event, people interleaved across events, so that
-    the first `connections` requests already spread over all of them."""
+    the first requests already spread over all of them."""
     plan = [
-        (f"/events/{event['id']}/registrations", token) for _, token in people for event in events
+        (f"/events/{event['id']}/registrations", token)
+        for _, token in bench.people
+        for event in events
     ]
     raw_pools = [uuid.uuid4() for _ in events]
-    raw_plan = [(raw_pool, person_id) for person_id, _ in people for raw_pool in raw_pools]
-    print(f"{label}: {len(plan)} requests ({len(people)} people × {len(events)} event(s)):")
-    raw = await raw_claims(settings, raw_plan, capacity, connections_of_api)
-    print_raw(f"raw asyncpg, {connections_of_api} connections (baseline)", raw)
-    result = await rush(wrk, port, plan, connections, folder)
-    fine = print_rush(f"POST …/registrations, {connections} clients", result, raw, len(plan))
-    connection = await asyncpg.connect(settings.effective_database_url)
+    raw_plan = [(raw_pool, person_id) for person_id, _ in bench.people for raw_pool in raw_pools]
+    print(f"{label}: {len(plan)} requests ({len(bench.people)} people × {len(events)} event(s)):")
+    raw = await raw_claims(bench.settings, raw_plan, bench.capacity, bench.database_connections)
+    print_raw(f"raw asyncpg, {bench.database_connections} connections (baseline)", raw)
+    cpu_before = cpu_seconds(bench.api_pid)
+    result = await rush(bench.wrk, bench.port, plan, bench.connections, bench.folder)
+    cpu = cpu_seconds(bench.api_pid) - cpu_before
+    fine = print_rush(f"POST …/registrations, {bench.connections} clients", result, raw, len(plan))
+    print(
+        f"  the API's processes used {cpu:.1f} s of CPU: {cpu / len(plan) * 1000:.2f} ms a"
+        f" registration ({cpu / result.seconds:.0%} of a core while the rush lasted)"
+    )
+    connection = await asyncpg.connect(bench.settings.effective_database_url)
     rows = [await recount(connection, event["pool_id"]) for event in events]
     await connection.close()
-    lines, agree = checked_counts(rows, len(people))
+    lines, agree = checked_counts(rows, len(bench.people))
     for line in lines:
         print(f"  {line}")
     print(f"  counters and rows {'agree' if agree else 'DISAGREE'}, per event")
@@ -439,22 +475,27 @@ async def run(
                     arguments.capacity,
                 )  # fmt: skip
                 await warm_up(http, events[0], [token for _, token in people[:20]])
-            database_connections = arguments.workers * settings.db_pool_max
+            bench = Bench(
+                settings=settings,
+                wrk=wrk,
+                port=port,
+                api_pid=api.pid,
+                connections=arguments.connections,
+                database_connections=arguments.workers * settings.db_pool_max,
+                folder=folder,
+                people=people,
+                capacity=arguments.capacity,
+            )
             print(
                 f"API: `year2026 serve --workers {arguments.workers}`, pool of"
                 f" {settings.db_pool_max} connections a process, {settings.seat_claims_per_pool}"
                 f" claims per event at once a process; wrk -t {WRK_THREADS}"
                 f" -c {arguments.connections}"
             )
-            fine = await scenario(
-                "scenario 1, one event", settings, wrk, port, arguments.connections, folder,
-                people, events[1:2], arguments.capacity, database_connections,
-            )  # fmt: skip
+            fine = await scenario("scenario 1, one event", bench, events[1:2])
             fine &= await scenario(
-                f"scenario 2, {arguments.events} events at once", settings, wrk, port,
-                arguments.connections, folder, people, events[2:], arguments.capacity,
-                database_connections,
-            )  # fmt: skip
+                f"scenario 2, {arguments.events} events at once", bench, events[2:]
+            )
         finally:
             api.terminate()
             api.wait(timeout=30)
