@@ -26,12 +26,13 @@ from year2026.people.errors import NotAMember
 EVENT_COLUMNS = ", ".join(column._meta.db_column_name for column in Event._meta.columns)
 
 
-def _reference(reference: str) -> QueryString:
-    """An event named by its id or its slug."""
+def reference_condition(reference: str, alias: str = "") -> QueryString:
+    """The SQL condition "the event named by its id or its slug" (of the table `alias`)."""
+    prefix = f"{alias}." if alias else ""
     try:
-        return QueryString("id = {}", uuid.UUID(reference))
+        return QueryString(f"{prefix}id = {{}}", uuid.UUID(reference))
     except ValueError:
-        return QueryString("slug = {}", reference)
+        return QueryString(f"{prefix}slug = {{}}", reference)
 
 
 async def event_row(reference: str, *, lock: bool = False) -> dict[str, Any] | None:
@@ -43,7 +44,7 @@ async def event_row(reference: str, *, lock: bool = False) -> dict[str, Any] | N
     (`events.seating`) against a registration in flight."""
     rows = await Event.raw(
         f"SELECT {EVENT_COLUMNS} FROM event WHERE {{}}{' FOR NO KEY UPDATE' if lock else ''}",  # noqa: S608
-        _reference(reference),
+        reference_condition(reference),
     )
     return dict(rows[0]) if rows else None
 

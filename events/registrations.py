@@ -21,10 +21,11 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from piccolo.querystring import QueryString
 
 from events import access, tickets
-from events.enums import EventStatus
-from events.errors import OccurrenceNotFound
+from events.enums import PUBLIC_STATUSES, EventStatus
+from events.errors import EventNotFound, OccurrenceNotFound
 from events.programme_errors import SessionNotFound
 from events.registration_errors import (
     EventCancelledForRegistration,
@@ -73,56 +74,74 @@ def _now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class Target:
-    """What a registration request asks for: the event, its occurrence, maybe a session."""
+    """What a registration request asks for: the event, its occurrence, maybe a session (the
+    columns of `_TARGET_SQL`)."""
 
-    event: dict[str, Any]
-    occurrence_id: uuid.UUID
-    session_id: uuid.UUID | None
+    row: dict[str, Any]
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return self.row
+
+    @property
+    def occurrence_id(self) -> uuid.UUID:
+        occurrence: uuid.UUID = self.row["occurrence_id"]
+        return occurrence
+
+    @property
+    def session_id(self) -> uuid.UUID | None:
+        session: uuid.UUID | None = self.row["session_id"]
+        return session
 
     @property
     def pool_id(self) -> uuid.UUID:
         return self.session_id or self.occurrence_id
 
 
+#: the event, the asked occurrence (for a session: the one it takes place in; else the first),
+#: and the asked session with whether it has seats of its own: one statement
+_TARGET_SQL = (
+    "SELECT e.id, e.organization, e.status, e.rrule, e.time_zone, e.slug, e.title_kk,"
+    " e.title_ru, e.title_en, o.id AS occurrence_id, o.starts_at AS occurrence_starts_at,"
+    " o.ends_at AS occurrence_ends_at, s.id AS session_id, s.starts_at AS session_starts_at,"
+    " s.ends_at AS session_ends_at, s.title_kk AS session_title_kk,"
+    " s.title_ru AS session_title_ru, s.title_en AS session_title_en,"
+    " (sp.id IS NOT NULL) AS session_has_seats"
+    " FROM event e LEFT JOIN event_session s ON s.event = e.id AND s.id = {}"
+    " LEFT JOIN seat_pool sp ON sp.id = s.id"
+    " LEFT JOIN LATERAL (SELECT id, starts_at, ends_at FROM event_occurrence"
+    "  WHERE event = e.id AND ({}::uuid IS NULL OR id = {})"
+    "  ORDER BY (s.id IS NOT NULL AND starts_at <= s.starts_at AND s.starts_at < ends_at) DESC,"
+    "  original_start LIMIT 1) o ON true"
+    " WHERE {}"
+)
+
+
 async def _target(person_id: uuid.UUID, reference: str, request: RegistrationRequest) -> Target:
-    event = await access.visible_event(reference, person_id)
-    if request.session_id is not None:
-        sessions = await RegistrationRow.raw(
-            "SELECT s.id, s.starts_at, (p.id IS NOT NULL) AS has_pool,"
-            " (SELECT o.id FROM event_occurrence o WHERE o.event = s.event"
-            "  AND ({}::uuid IS NULL OR o.id = {}) ORDER BY (o.starts_at <= s.starts_at"
-            "  AND s.starts_at < o.ends_at) DESC, o.original_start LIMIT 1) AS occurrence"
-            " FROM event_session s LEFT JOIN seat_pool p ON p.id = s.id"
-            " WHERE s.id = {} AND s.event = {}",
-            request.occurrence_id,
-            request.occurrence_id,
-            request.session_id,
-            event["id"],
-        )
-        if not sessions:
-            raise SessionNotFound
-        session = sessions[0]
-        if not session["has_pool"]:
-            raise SessionWithoutSeats
-        if session["occurrence"] is None:
-            raise OccurrenceNotFound
-        return Target(event, session["occurrence"], session["id"])
-    if request.occurrence_id is None:
-        if event["rrule"]:
-            raise OccurrenceRequired().at("occurrence_id")
-        rows = await RegistrationRow.raw(
-            "SELECT id FROM event_occurrence WHERE event = {} ORDER BY original_start LIMIT 1",
-            event["id"],
-        )
-    else:
-        rows = await RegistrationRow.raw(
-            "SELECT id FROM event_occurrence WHERE event = {} AND id = {}",
-            event["id"],
-            request.occurrence_id,
-        )
+    rows = await RegistrationRow.raw(
+        _TARGET_SQL,
+        request.session_id,
+        request.occurrence_id,
+        request.occurrence_id,
+        access.reference_condition(reference, "e"),
+    )
     if not rows:
+        raise EventNotFound
+    row = dict(rows[0])
+    if EventStatus(row["status"]) not in PUBLIC_STATUSES and not await access.may_see_drafts_of(
+        person_id, row["organization"]
+    ):
+        raise EventNotFound
+    if request.session_id is not None:
+        if row["session_id"] is None:
+            raise SessionNotFound
+        if not row["session_has_seats"]:
+            raise SessionWithoutSeats
+    elif request.occurrence_id is None and row["rrule"]:
+        raise OccurrenceRequired().at("occurrence_id")
+    if row["occurrence_id"] is None:
         raise OccurrenceNotFound
-    return Target(event, rows[0]["id"], None)
+    return Target(row)
 
 
 def _refused(refusal: seats.Refusal, target: Target) -> DomainError:
@@ -153,11 +172,9 @@ async def register(
     """The person's registration for the event (or session): a new one, confirmed while seats
     last and then waitlisted, or the one they already have (`created` False)."""
     target = await _target(person_id, reference, request)
-    created = False
-    claim_id: uuid.UUID
     async with gate.admit(target.pool_id):
         try:
-            claim_id, created = await _claim(person_id, target)
+            claimed, code = await _claim(person_id, target)
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != ONE_ACTIVE_CLAIM:
                 raise
@@ -165,63 +182,75 @@ async def register(
             existing = await seats.active_claim(target.pool_id, person_id)
             if existing is None:
                 raise
-            claim_id = existing.id
+            claimed, code = seats.Claimed(existing, created=False), ""
         except seats.Refusal as refusal:
             raise _refused(refusal, target) from None
         except asyncpg.LockNotAvailableError:
             raise seats.SeatsBusy from None
-    return await registration_view(claim_id, signer, language), created
+    if not claimed.created:
+        return await registration_view(claimed.claim.id, signer, language), False
+    return view_of(_new_registration_row(target, claimed, code), signer, language), True
 
 
-class _AlreadyRegistered(Exception):
-    """Leaves the transaction (and the row written for a new claim) when the person has one."""
-
-    def __init__(self, claim_id: uuid.UUID) -> None:
-        super().__init__(claim_id)
-        self.claim_id = claim_id
-
-
-async def _claim(person_id: uuid.UUID, target: Target) -> tuple[uuid.UUID, bool]:
-    """The person's claim in the target's pool: (its id, whether this request made it)."""
+async def _claim(person_id: uuid.UUID, target: Target) -> tuple[seats.Claimed, str]:
+    """The person's claim in the target's pool, with the registration written by the claim's
+    own statement (`seats.claim_seat`'s companion): no transaction, and the pool's row held for
+    that one statement. Returns the claim and the new registration's ticket code."""
     now = _now()
     for _attempt in range(3):
-        claim_id = uuid.uuid4()
+        code = tickets.new_ticket_code()
+        registration = QueryString(
+            "INSERT INTO event_registration"
+            " (id, event, occurrence, session, person, ticket_code, created_at)"
+            " SELECT id, {}, {}, {}, person, {}, created_at FROM claim",
+            target.event["id"],
+            target.occurrence_id,
+            target.session_id,
+            code,
+        )
         try:
-            await _register_and_claim(claim_id, person_id, target, now)
-        except _AlreadyRegistered as already:
-            return already.claim_id, False
+            claimed = await seats.claim_seat(target.pool_id, person_id, now, companion=registration)
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != _TICKET_CODE_ONCE:
                 raise
             # one chance in a trillion: another ticket of the event has this code; draw again
         else:
-            return claim_id, True
+            return claimed, code
     raise RuntimeError("no free ticket code after three draws")
 
 
-async def _register_and_claim(
-    claim_id: uuid.UUID, person_id: uuid.UUID, target: Target, now: dt.datetime
-) -> None:
-    """Write the registration, then claim its seat, in one transaction. The registration comes
-    first (its foreign key to the claim is checked at commit), so that the pool's row is held
-    for the claim statement and the commit only. A person who has a claim already leaves with
-    `_AlreadyRegistered`, which rolls the new row back."""
-    async with get_engine().transaction():
-        await RegistrationRow.raw(
-            "INSERT INTO event_registration"
-            " (id, event, occurrence, session, person, ticket_code, created_at)"
-            " VALUES ({}, {}, {}, {}, {}, {}, {})",
-            claim_id,
-            target.event["id"],
-            target.occurrence_id,
-            target.session_id,
-            person_id,
-            tickets.new_ticket_code(),
-            now,
-        )
-        claimed = await seats.claim_seat(target.pool_id, person_id, now, claim_id=claim_id)
-        if not claimed.created:
-            raise _AlreadyRegistered(claimed.claim.id)
+def _new_registration_row(target: Target, claimed: seats.Claimed, code: str) -> dict[str, Any]:
+    """A new registration as `_VIEW_SQL` would read it, from what the claim already knows."""
+    claim, row = claimed.claim, target.row
+    session = row["session_id"] is not None
+    return {
+        "id": claim.id,
+        "event": row["id"],
+        "occurrence": row["occurrence_id"],
+        "session": row["session_id"],
+        "ticket_code": code,
+        "created_at": claim.created_at,
+        "person": claim.person_id,
+        "status": claim.status.value,
+        "pool": claim.pool_id,
+        "position": claim.position,
+        "offer_expires_at": claim.offer_expires_at,
+        "ended_reason": claim.ended_reason,
+        "confirmed_at": claim.confirmed_at,
+        "ended_at": claim.ended_at,
+        "slug": row["slug"],
+        "title_kk": row["title_kk"],
+        "title_ru": row["title_ru"],
+        "title_en": row["title_en"],
+        "time_zone": row["time_zone"],
+        "starts_at": row["session_starts_at" if session else "occurrence_starts_at"],
+        "ends_at": row["session_ends_at" if session else "occurrence_ends_at"],
+        "session_title_kk": row["session_title_kk"],
+        "session_title_ru": row["session_title_ru"],
+        "session_title_en": row["session_title_en"],
+        "checked_in_at": None,
+        "waitlist_position": claimed.waiting,
+    }
 
 
 # --- reading registrations -----------------------------------------------------------------

@@ -142,8 +142,25 @@ async def open_pool(settings: Settings) -> PlatformEngine:
         # a server that is down must not hang a request: fail fast (a 503); /readyz reports it
         timeout=5,
         command_timeout=30,
+        # nothing waits on a row lock for long: a 503 to come back later, not a hang
+        server_settings={"lock_timeout": LOCK_TIMEOUT},
+        reset=_reset_if_needed,
     )
     return engine
+
+
+#: the longest any statement of the platform waits for a lock (PostgreSQL's `lock_timeout`);
+#: a statement that would wait longer fails with LockNotAvailable, answered 503 `database-busy`
+LOCK_TIMEOUT = "3s"
+
+
+async def _reset_if_needed(connection: Any) -> None:
+    """What a connection goes back to the pool with. asyncpg's default runs its reset query (five
+    statements: unlock advisory locks, close cursors, unlisten, reset settings) at every release;
+    the platform leaves none of those behind (transaction-scoped locks and `SET LOCAL` only), so
+    the reset is needed only for a connection that still has a transaction open."""
+    if connection.is_in_transaction():
+        await connection.reset()
 
 
 async def close_pool(engine: PlatformEngine) -> None:

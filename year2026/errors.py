@@ -375,6 +375,12 @@ def handle_database_outage(request: Request[Any, Any, Any], error: Exception) ->
     return handle_domain_error(request, domain.DatabaseUnavailable())
 
 
+def handle_lock_timeout(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    """A statement waited for a lock longer than `year2026.db.LOCK_TIMEOUT`."""
+    log.warning("lock timeout", path=request.url.path)
+    return handle_domain_error(request, domain.DatabaseBusy())
+
+
 def handle_redis_outage(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     log.warning("redis unavailable", error=type(error).__name__, path=request.url.path)
     return handle_domain_error(request, domain.RedisUnavailable())
@@ -382,6 +388,7 @@ def handle_redis_outage(request: Request[Any, Any, Any], error: Exception) -> Re
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     asyncpg.exceptions.DataError: handle_unstorable_data,
+    asyncpg.exceptions.LockNotAvailableError: handle_lock_timeout,
     asyncpg.exceptions.PostgresConnectionError: handle_database_outage,
     asyncpg.exceptions.OperatorInterventionError: handle_database_outage,
     asyncpg.exceptions.TooManyConnectionsError: handle_database_outage,

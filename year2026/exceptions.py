@@ -136,3 +136,20 @@ class RedisUnavailable(DependencyUnavailable):
         Language.RU: "Redis сейчас не отвечает. Повторите через {retry_after} с.",
         Language.EN: "Redis is not answering just now. Try again in {retry_after} seconds.",
     }
+
+
+class DatabaseBusy(Unavailable):
+    """A statement waited longer than the platform's lock timeout for a row another request
+    holds (a rush on one record); trying again shortly will do."""
+
+    code = "database-busy"
+    messages: ClassVar[Texts] = {
+        Language.KK: "Бұл жазбаға сұраныс қазір тым көп. {retry_after} секундтан кейін қайталаңыз.",
+        Language.RU: "К этой записи сейчас слишком много обращений. Повторите через"
+        " {retry_after} с.",
+        Language.EN: "This record is very busy just now. Try again in {retry_after} seconds.",
+    }
+
+    def __init__(self) -> None:
+        self.retry_after = 2
+        super().__init__(retry_after=2)

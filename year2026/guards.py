@@ -14,7 +14,6 @@ from litestar.handlers.base import BaseRouteHandler
 from year2026.auth import revocation
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.sessions import TokenIssuer
-from year2026.auth.tokens import verify_access_token
 from year2026.exceptions import NotAuthenticated
 from year2026.people.enums import Role
 from year2026.people.errors import RoleRequired
@@ -46,9 +45,7 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidAccessToken("malformed")
         issuer: TokenIssuer = connection.app.state.token_issuer
-        claims = verify_access_token(
-            issuer.keys, issuer.settings, token.strip(), dt.datetime.now(dt.UTC)
-        )
+        claims = issuer.verify(token.strip(), dt.datetime.now(dt.UTC))
         if await revocation.is_revoked(
             connection.app.state.redis, claims.person_id, claims.generation
         ):

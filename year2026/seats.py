@@ -24,6 +24,8 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from piccolo.querystring import QueryString
+
 from year2026 import audit
 from year2026.db import get_engine
 from year2026.exceptions import Unavailable
@@ -32,19 +34,24 @@ from year2026.observability import current_request_id
 from year2026.seats_enums import ACTIVE_STATUSES, ClaimStatus, EndedReason
 from year2026.seats_tables import SeatClaim, SeatPool
 
-#: how long a claim waits for its pool's row before it gives up (a 503, not a hang)
-LOCK_TIMEOUT = "3s"
-
 _CLAIM_COLUMNS = (
     "id, pool, person, status, position, offer_expires_at, ended_reason, created_at,"
     " confirmed_at, ended_at"
 )
 
 
-#: the claim: a seat while there is one, else a waitlist position (if the pool has a waitlist),
-#: else no row; the pool's SET sees the counters as they were, so `last_claim_seated` says which
+#: The claim, whole, in one statement (so it needs no transaction of its own, and the pool's row
+#: is held only while PostgreSQL runs it): the person's active claim if they have one; else a
+#: seat while there is one, else a waitlist position (if the pool has a waitlist), else nothing.
+#: The pool's SET sees the counters as they were, so `last_claim_seated` says which. The claim's
+#: audit entry is written as `audit.record_change` writes one for a created object (the fields
+#: of `_audit_view`), and the owner's own row for the claim by the `{companion}` CTE, which reads
+#: the new claim from `claim`. It always answers one row: the new claim's columns (null when
+#: none was made), the pool's waiting count after it, and the id of a claim the person had.
 _CLAIM_SQL = (
-    "WITH pool AS ("  # noqa: S608
+    "WITH existing AS (SELECT id FROM seat_claim WHERE pool = {} AND person = {}"
+    " AND status IN ('confirmed', 'waitlisted', 'offered')),"
+    " pool AS ("
     " UPDATE seat_pool SET"
     " last_claim_seated = (capacity IS NULL OR taken < capacity),"
     " taken = taken + (capacity IS NULL OR taken < capacity)::int,"
@@ -52,22 +59,26 @@ _CLAIM_SQL = (
     " last_position = last_position + (capacity IS NOT NULL AND taken >= capacity)::int"
     " WHERE id = {} AND open AND (opens_at IS NULL OR opens_at <= {}) AND {} < closes_at"
     " AND (capacity IS NULL OR taken < capacity OR waitlist)"
-    " RETURNING last_claim_seated, last_position),"
+    " AND NOT EXISTS (SELECT 1 FROM existing)"
+    " RETURNING last_claim_seated, last_position, waitlisted),"
     " claim AS ("
-    f" INSERT INTO seat_claim ({_CLAIM_COLUMNS}, updated_at)"
+    " INSERT INTO seat_claim (id, pool, person, status, position, offer_expires_at,"
+    " ended_reason, created_at, confirmed_at, ended_at, updated_at)"
     " SELECT {}, {}, {},"
     " CASE WHEN last_claim_seated THEN 'confirmed' ELSE 'waitlisted' END,"
     " CASE WHEN last_claim_seated THEN NULL ELSE last_position END,"
     " NULL, '', {}, CASE WHEN last_claim_seated THEN {}::timestamptz END, NULL, {}"
-    f" FROM pool RETURNING {_CLAIM_COLUMNS}),"
-    # the claim's audit entry, as `audit.record_change` writes one for a created object (the
-    # fields of `_audit_view`), in the same statement: the pool's row is held for one round trip
+    " FROM pool RETURNING *),"
     " logged AS (INSERT INTO audit_entry"
     " (occurred_at, actor, action, object_type, object_id, before, after, request_id)"
     " SELECT clock_timestamp(), {}, 'seat_claim.claim', 'seat_claim', id::text, NULL,"
     " jsonb_build_object('pool', pool, 'status', status, 'position', position,"
     " 'offer_expires_at', offer_expires_at, 'ended_reason', ended_reason), {} FROM claim)"
-    " SELECT * FROM claim"
+    "{}"
+    " SELECT c.id, c.pool, c.person, c.status, c.position, c.offer_expires_at,"
+    " c.ended_reason, c.created_at, c.confirmed_at, c.ended_at,"
+    " p.waitlisted AS pool_waitlisted, (SELECT id FROM existing LIMIT 1) AS existing_id"
+    " FROM (SELECT 1) AS one LEFT JOIN claim c ON true LEFT JOIN pool p ON true"
 )
 
 
@@ -148,6 +159,8 @@ class Claimed:
 
     claim: Claim
     created: bool
+    #: for a new waitlisted claim: how many wait, itself included (its place in the line)
+    waiting: int | None = None
 
 
 class Refusal(Exception):
@@ -303,21 +316,24 @@ async def claim_seat(
     now: dt.datetime,
     actor_id: uuid.UUID | None = None,
     claim_id: uuid.UUID | None = None,
+    companion: QueryString | None = None,
 ) -> Claimed:
     """The person's claim in the pool: theirs already if they have an active one, else a new one,
-    confirmed while seats last and then waitlisted in arrival order (or `Refusal`). Inside the
-    caller's transaction, which then holds the pool's row until it ends: keep it short.
+    confirmed while seats last and then waitlisted in arrival order (or `Refusal`). One
+    statement (see `_CLAIM_SQL`): it needs no transaction, and holds the pool's row only while it
+    runs (and to the end of the caller's transaction, if it runs in one: keep that short).
 
-    Two requests of one person at once both get past the first look; the second then fails on the
+    `companion` is the owner's data-modifying statement for the new claim, run as a CTE of the
+    claim statement (`INSERT INTO … SELECT id, … FROM claim`), so that the owner's row and the
+    claim are written together or not at all. `claim_id` names the new claim.
+
+    Two requests of one person at once both find no claim; the second then fails on the
     database's one-active-claim index (`asyncpg.UniqueViolationError`, constraint
-    `seat_claim_one_active`), and its caller answers with the claim the first one made.
-    `claim_id` names the new claim (a domain row that shares its id may be written first)."""
-    existing = await active_claim(pool_id, person_id)
-    if existing is not None:
-        return Claimed(existing, created=False)
-    await SeatPool.raw("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'")
+    `seat_claim_one_active`), and its caller answers with the claim the first one made."""
     rows = await SeatClaim.raw(
         _CLAIM_SQL,
+        pool_id,
+        person_id,
         pool_id,
         now,
         now,
@@ -329,10 +345,18 @@ async def claim_seat(
         now,
         actor_id or person_id,
         current_request_id(),
+        QueryString("") if companion is None else QueryString(", companion AS ({})", companion),
     )
-    if not rows:
+    row = rows[0]
+    if row["id"] is None:
+        if row["existing_id"] is not None:
+            existing = await get_claim(row["existing_id"])
+            if existing is not None:
+                return Claimed(existing, created=False)
         raise await _refusal(pool_id, now)
-    return Claimed(Claim.of(rows[0]), created=True)
+    claim = Claim.of(row)
+    waiting = row["pool_waitlisted"] if claim.status is ClaimStatus.WAITLISTED else None
+    return Claimed(claim, created=True, waiting=waiting)
 
 
 async def _refusal(pool_id: uuid.UUID, now: dt.datetime) -> Refusal:

@@ -18,10 +18,9 @@ STATEMENTS = [
     " CHECK (registration_opens_at IS NULL OR registration_closes_at IS NULL"
     " OR registration_opens_at < registration_closes_at)",
     "ALTER TABLE event_occurrence ADD CONSTRAINT event_occurrence_event_id_key UNIQUE (event, id)",
-    # checked at commit: registration writes its row before it claims the seat, so that the
-    # claim's transaction holds the pool's row for one statement and the commit only
+    # the claim statement writes both (`year2026.seats.claim_seat`'s companion)
     "ALTER TABLE event_registration ADD CONSTRAINT event_registration_is_a_claim"
-    " FOREIGN KEY (id) REFERENCES seat_claim (id) DEFERRABLE INITIALLY DEFERRED",
+    " FOREIGN KEY (id) REFERENCES seat_claim (id)",
     "ALTER TABLE event_registration ADD CONSTRAINT event_registration_occurrence_of_its_event"
     " FOREIGN KEY (event, occurrence) REFERENCES event_occurrence (event, id)",
     "ALTER TABLE event_registration ADD CONSTRAINT event_registration_session_of_its_event"

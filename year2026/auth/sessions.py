@@ -12,12 +12,13 @@ import hashlib
 import secrets
 import time
 import uuid
+from collections import OrderedDict
 
 from redis.asyncio import Redis
 
 from year2026.auth import revocation
 from year2026.auth.keys import SigningKeys, key_file_path, load_signing_keys
-from year2026.auth.tokens import issue_access_token
+from year2026.auth.tokens import AccessClaims, issue_access_token, verify_access_token
 from year2026.db import get_engine
 from year2026.people import queries
 from year2026.people.enums import Role
@@ -36,12 +37,14 @@ class TokenIssuer:
     """
 
     RELOAD_CHECK_SECONDS = 2.0
+    VERIFIED_TOKENS = 10_000
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._stamp = self._file_stamp()
         self._keys = load_signing_keys(settings)
         self._checked_at = time.monotonic()
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
 
     def _file_stamp(self) -> tuple[int, int] | None:
         if self.settings.jwt_keys:
@@ -66,7 +69,23 @@ class TokenIssuer:
             if stamp != self._stamp:
                 self._keys = load_signing_keys(self.settings)
                 self._stamp = stamp
+                self._verified.clear()
         return self._keys
+
+    def verify(self, token: str, now: dt.datetime) -> AccessClaims:
+        """The claims of a valid access token (`verify_access_token`), remembered for the rest of
+        the token's life: a client sends the same token with every request for minutes, and its
+        signature needs checking once per process, not each time (revocation is still checked
+        each time, by the caller). At most `VERIFIED_TOKENS` are remembered."""
+        remembered = self._verified.get(token)
+        if remembered is not None and now < remembered.expires_at:
+            self._verified.move_to_end(token)
+            return remembered
+        claims = verify_access_token(self.keys, self.settings, token, now)
+        self._verified[token] = claims
+        if len(self._verified) > self.VERIFIED_TOKENS:
+            self._verified.popitem(last=False)
+        return claims
 
 
 def hash_refresh_token(token: str) -> str:

@@ -19,6 +19,7 @@ from joserfc.jwk import ECKey
 from tests.support.http import b64url, b64url_json, json_segment
 from year2026.auth.errors import InvalidAccessToken
 from year2026.auth.keys import SigningKeys, load_signing_keys
+from year2026.auth.sessions import TokenIssuer
 from year2026.auth.tokens import (
     AUDIENCE,
     CLOCK_LEEWAY_SECONDS,
@@ -356,3 +357,22 @@ def test_verify_access_token_issued_in_the_future_is_refused(tmp_path: Path) -> 
     ahead = int(NOW.timestamp()) + 3600
 
     assert refusal_reason(keys, config, signed(keys, iat=ahead, exp=ahead + 60)) == "not-yet-valid"
+
+
+def test_a_verified_token_is_remembered_until_it_expires_and_never_a_refused_one(
+    tmp_path: Path,
+) -> None:
+    config = make_settings(tmp_path)
+    issuer = TokenIssuer(config)
+    token, issued = issue_access_token(issuer.keys, config, PERSON, ["citizen"], NOW)
+    assert issuer.verify(token, NOW) == issued
+    assert token in issuer._verified  # the next request skips the signature check
+    assert issuer.verify(token, NOW + timedelta(minutes=10)) == issued
+    # past its life (and the leeway) it is refused, remembered or not
+    with pytest.raises(InvalidAccessToken):
+        issuer.verify(token, NOW + timedelta(minutes=16))
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        with pytest.raises(InvalidAccessToken):
+            issuer.verify(forged, NOW)
+    assert forged not in issuer._verified
