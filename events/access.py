@@ -26,13 +26,19 @@ from year2026.people.errors import NotAMember
 EVENT_COLUMNS = ", ".join(column._meta.db_column_name for column in Event._meta.columns)
 
 
-def reference_condition(reference: str, alias: str = "") -> QueryString:
-    """The SQL condition "the event named by its id or its slug" (of the table `alias`)."""
+def reference_clause(reference: str, alias: str = "") -> tuple[str, uuid.UUID | str]:
+    """The SQL condition "the event named by its id or its slug" (of the table `alias`), with a
+    `{}` placeholder, and its value."""
     prefix = f"{alias}." if alias else ""
     try:
-        return QueryString(f"{prefix}id = {{}}", uuid.UUID(reference))
+        return f"{prefix}id = {{}}", uuid.UUID(reference)
     except ValueError:
-        return QueryString(f"{prefix}slug = {{}}", reference)
+        return f"{prefix}slug = {{}}", reference
+
+
+def reference_condition(reference: str, alias: str = "") -> QueryString:
+    """`reference_clause` as a Piccolo query string."""
+    return QueryString(*reference_clause(reference, alias))
 
 
 async def event_row(reference: str, *, lock: bool = False) -> dict[str, Any] | None:

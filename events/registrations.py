@@ -21,7 +21,6 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from piccolo.querystring import QueryString
 
 from events import access, tickets
 from events.enums import PUBLIC_STATUSES, EventStatus
@@ -45,7 +44,7 @@ from events.registration_schemas import (
     Ticket,
 )
 from events.registration_tables import Registration as RegistrationRow
-from year2026 import seats
+from year2026 import db, seats
 from year2026.auth.keys import SigningKeys
 from year2026.db import get_engine
 from year2026.exceptions import DomainError
@@ -113,17 +112,18 @@ _TARGET_SQL = (
     "  WHERE event = e.id AND ({}::uuid IS NULL OR id = {})"
     "  ORDER BY (s.id IS NOT NULL AND starts_at <= s.starts_at AND s.starts_at < ends_at) DESC,"
     "  original_start LIMIT 1) o ON true"
-    " WHERE {}"
+    " WHERE {condition}"
 )
 
 
 async def _target(person_id: uuid.UUID, reference: str, request: RegistrationRequest) -> Target:
-    rows = await RegistrationRow.raw(
-        _TARGET_SQL,
+    condition, value = access.reference_clause(reference, "e")
+    rows = await db.fetch(
+        _TARGET_SQL.replace("{condition}", condition),
         request.session_id,
         request.occurrence_id,
         request.occurrence_id,
-        access.reference_condition(reference, "e"),
+        value,
     )
     if not rows:
         raise EventNotFound
@@ -199,14 +199,11 @@ async def _claim(person_id: uuid.UUID, target: Target) -> tuple[seats.Claimed, s
     now = _now()
     for _attempt in range(3):
         code = tickets.new_ticket_code()
-        registration = QueryString(
+        registration = (
             "INSERT INTO event_registration"
             " (id, event, occurrence, session, person, ticket_code, created_at)"
             " SELECT id, {}, {}, {}, person, {}, created_at FROM claim",
-            target.event["id"],
-            target.occurrence_id,
-            target.session_id,
-            code,
+            (target.event["id"], target.occurrence_id, target.session_id, code),
         )
         try:
             claimed = await seats.claim_seat(target.pool_id, person_id, now, companion=registration)

@@ -33,7 +33,8 @@ _CODE_TRANSLATION = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ":
 
 def new_ticket_code() -> str:
     """Eight characters of Crockford base32 (40 random bits), written `7KQ4-MX2P`."""
-    characters = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    bits = int.from_bytes(secrets.token_bytes(5))
+    characters = "".join(CODE_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
     return f"{characters[:4]}-{characters[4:]}"
 
 

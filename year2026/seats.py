@@ -24,9 +24,9 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from piccolo.querystring import QueryString
+import asyncpg
 
-from year2026 import audit
+from year2026 import audit, db
 from year2026.db import get_engine
 from year2026.exceptions import Unavailable
 from year2026.i18n import Language, Texts
@@ -74,7 +74,7 @@ _CLAIM_SQL = (
     " SELECT clock_timestamp(), {}, 'seat_claim.claim', 'seat_claim', id::text, NULL,"
     " jsonb_build_object('pool', pool, 'status', status, 'position', position,"
     " 'offer_expires_at', offer_expires_at, 'ended_reason', ended_reason), {} FROM claim)"
-    "{}"
+    "{companion}"
     " SELECT c.id, c.pool, c.person, c.status, c.position, c.offer_expires_at,"
     " c.ended_reason, c.created_at, c.confirmed_at, c.ended_at,"
     " p.waitlisted AS pool_waitlisted, (SELECT id FROM existing LIMIT 1) AS existing_id"
@@ -134,7 +134,7 @@ class Claim:
     ended_at: dt.datetime | None
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> Claim:
+    def of(cls, row: Mapping[str, Any] | asyncpg.Record) -> Claim:
         return cls(
             id=row["id"],
             pool_id=row["pool"],
@@ -316,22 +316,25 @@ async def claim_seat(
     now: dt.datetime,
     actor_id: uuid.UUID | None = None,
     claim_id: uuid.UUID | None = None,
-    companion: QueryString | None = None,
+    companion: tuple[str, Sequence[Any]] | None = None,
 ) -> Claimed:
     """The person's claim in the pool: theirs already if they have an active one, else a new one,
     confirmed while seats last and then waitlisted in arrival order (or `Refusal`). One
     statement (see `_CLAIM_SQL`): it needs no transaction, and holds the pool's row only while it
     runs (and to the end of the caller's transaction, if it runs in one: keep that short).
 
-    `companion` is the owner's data-modifying statement for the new claim, run as a CTE of the
-    claim statement (`INSERT INTO … SELECT id, … FROM claim`), so that the owner's row and the
-    claim are written together or not at all. `claim_id` names the new claim.
+    `companion` is the owner's data-modifying statement for the new claim (SQL with `{}`
+    placeholders, and their values), run as a CTE of the claim statement (`INSERT INTO … SELECT
+    id, … FROM claim`), so that the owner's row and the claim are written together or not at
+    all. `claim_id` names the new claim. The statement goes straight to asyncpg (`db.fetch`):
+    in a rush, building it through Piccolo cost more than running it.
 
     Two requests of one person at once both find no claim; the second then fails on the
     database's one-active-claim index (`asyncpg.UniqueViolationError`, constraint
     `seat_claim_one_active`), and its caller answers with the claim the first one made."""
-    rows = await SeatClaim.raw(
-        _CLAIM_SQL,
+    companion_sql, companion_args = companion or ("", ())
+    rows = await db.fetch(
+        _CLAIM_SQL.replace("{companion}", f", companion AS ({companion_sql})" if companion else ""),
         pool_id,
         person_id,
         pool_id,
@@ -345,7 +348,7 @@ async def claim_seat(
         now,
         actor_id or person_id,
         current_request_id(),
-        QueryString("") if companion is None else QueryString(", companion AS ({})", companion),
+        *companion_args,
     )
     row = rows[0]
     if row["id"] is None:
