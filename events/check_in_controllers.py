@@ -24,6 +24,7 @@ from events.check_in_errors import (
     TicketForged,
     TicketNotConfirmed,
     TicketOrCode,
+    TicketOtherDate,
     TicketOtherEvent,
     TicketRevoked,
 )
@@ -60,7 +61,8 @@ class CheckInsController(Controller):
         description="For the event's organizers and admins. Attendance is recorded once: a"
         " second scan is 409 `already-checked-in`, saying when (in the event's time zone) and"
         " by whom. Refused: `ticket-forged`, `ticket-other-event`, `ticket-code-unknown` (422);"
-        " `ticket-revoked` (cancelled), `ticket-not-confirmed` (waitlisted or offered) (409).",
+        " `ticket-revoked` (cancelled), `ticket-not-confirmed` (waitlisted or offered),"
+        " `ticket-other-date` (another date of a recurring event) (409).",
         opt={
             "errors": [
                 EventNotFound,
@@ -72,6 +74,7 @@ class CheckInsController(Controller):
                 TicketCodeUnknown,
                 TicketRevoked,
                 TicketNotConfirmed,
+                TicketOtherDate,
                 AlreadyCheckedIn,
             ]
         },

@@ -73,6 +73,18 @@ class TicketRevoked(Conflict):
     }
 
 
+class TicketOtherDate(Conflict):
+    """A real ticket of this recurring event, for another of its dates."""
+
+    code = "ticket-other-date"
+    shows_params = True
+    messages: ClassVar[Texts] = {
+        Language.KK: "Бұл билет іс-шараның басқа күніне: {date}.",
+        Language.RU: "Этот билет на другую дату мероприятия: {date}.",
+        Language.EN: "This ticket is for another date of the event: {date}.",
+    }
+
+
 class TicketNotConfirmed(Conflict):
     """The person is on the waitlist, or has an offered seat not yet accepted."""
 

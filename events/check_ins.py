@@ -32,6 +32,7 @@ from events.check_in_errors import (
     TicketForged,
     TicketNotConfirmed,
     TicketOrCode,
+    TicketOtherDate,
     TicketOtherEvent,
     TicketRevoked,
 )
@@ -59,11 +60,16 @@ from year2026.seats_enums import ClaimStatus
 CLOCK_SKEW = dt.timedelta(minutes=5)
 JWKS_PATH = "/.well-known/jwks.json"
 
+#: a recurring event's ticket admits on its own date: from this long before it starts until
+#: this long after it ends (a one-off event's, whenever its organizers scan it)
+DATE_MARGIN = dt.timedelta(hours=12)
+
 _REGISTRATION_SQL = (
     "SELECT r.id, r.event, r.occurrence, r.session, r.ticket_code, c.status,"
-    " p.display_name AS person_name"
+    " p.display_name AS person_name, o.starts_at AS occurrence_starts_at,"
+    " o.ends_at AS occurrence_ends_at"
     " FROM event_registration r JOIN seat_claim c ON c.id = r.id"
-    " JOIN person p ON p.id = r.person"
+    " JOIN person p ON p.id = r.person JOIN event_occurrence o ON o.id = r.occurrence"
 )
 _CHECK_IN_SQL = (
     "SELECT ci.registration, ci.checked_in_at, ci.checked_in_by, ci.device,"
@@ -196,13 +202,23 @@ def _registration_named(
     return registration
 
 
-def _admit(registration: Mapping[str, Any]) -> None:
-    """Refuse a registration that does not admit its holder now."""
+def _admit(
+    registration: Mapping[str, Any], event: Mapping[str, Any], scanned_at: dt.datetime
+) -> None:
+    """Refuse a registration that does not admit its holder at `scanned_at`."""
     status = ClaimStatus(registration["status"])
     if status is ClaimStatus.CANCELLED:
         raise TicketRevoked()
     if status is not ClaimStatus.CONFIRMED:
         raise TicketNotConfirmed()
+    if event["rrule"] and not (
+        registration["occurrence_starts_at"] - DATE_MARGIN
+        <= scanned_at
+        <= registration["occurrence_ends_at"] + DATE_MARGIN
+    ):
+        zone = ZoneInfo(event["time_zone"])
+        day = registration["occurrence_starts_at"].astimezone(zone).date().isoformat()
+        raise TicketOtherDate(date=day)
 
 
 def _indexed(
@@ -306,7 +322,7 @@ async def check_in(
             registration = _registration_named(
                 identity, *_indexed(await _locked_registrations(event["id"], [identity]))
             )
-            _admit(registration)
+            _admit(registration, event, scanned_at)
             inserted = await _insert_new(
                 event["id"], actor_id, request.device, {registration["id"]: scanned_at}, now
             )
@@ -476,7 +492,7 @@ async def check_in_batch(
             registration: dict[str, Any] | None = None
             try:
                 registration = _registration_named(identity, by_id, by_code)
-                _admit(registration)
+                _admit(registration, event, scanned_at)
             except DomainError as error:
                 results[index] = _refused(error, language, registration)
                 continue

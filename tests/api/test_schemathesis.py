@@ -123,7 +123,8 @@ class Fuzzing:
         a session of that speaker in them."""
         organization_id, event_id = uuid.uuid4(), uuid.uuid4()
         track_id, room_id, speaker_id, session_id = (uuid.uuid4() for _ in range(4))
-        starts = dt.datetime(2026, 10, 13, 4, 0, tzinfo=dt.UTC)
+        starts = dt.datetime(2027, 10, 13, 4, 0, tzinfo=dt.UTC)
+        occurrence_id, person_id, registration_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
         ends = starts + dt.timedelta(days=2, hours=9)
         connection = await asyncpg.connect(self.database_url)
         try:
@@ -147,10 +148,41 @@ class Fuzzing:
                 await connection.execute(
                     "INSERT INTO event_occurrence (id, event, original_start, starts_at, ends_at)"
                     " VALUES ($1, $2, $3, $3, $4)",
-                    uuid.uuid4(),
+                    occurrence_id,
                     event_id,
                     starts,
                     ends,
+                )
+                # its seats, taken by one person: registrations to read, cancel and check in
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, open, closes_at) VALUES ($1, 100, true,"
+                    " $2)",
+                    occurrence_id,
+                    starts,
+                )
+                await connection.execute(
+                    "INSERT INTO person (id, email, display_name, preferred_language,"
+                    " created_at, updated_at) VALUES ($1, $2, 'Guest', 'kk', now(), now())",
+                    person_id,
+                    f"guest-{person_id.hex}@example.kz",
+                )
+                await connection.execute(
+                    "INSERT INTO seat_claim (id, pool, person, status, confirmed_at)"
+                    " VALUES ($1, $2, $3, 'confirmed', now())",
+                    registration_id,
+                    occurrence_id,
+                    person_id,
+                )
+                await connection.execute(
+                    "UPDATE seat_pool SET taken = 1 WHERE id = $1", occurrence_id
+                )
+                await connection.execute(
+                    "INSERT INTO event_registration (id, event, occurrence, person, ticket_code)"
+                    " VALUES ($1, $2, $3, $4, 'FUZZ-0001')",
+                    registration_id,
+                    event_id,
+                    occurrence_id,
+                    person_id,
                 )
                 for table, item_id, column, value in (
                     ("event_track", track_id, "name_en", "AI"),
@@ -189,6 +221,8 @@ class Fuzzing:
             "track_id": [str(track_id)],
             "room_id": [str(room_id)],
             "speaker_id": [str(speaker_id)],
+            "occurrence_id": [str(occurrence_id)],
+            "registration": [str(registration_id)],
         }
 
     def fresh_admin_headers(self) -> dict[str, str]:

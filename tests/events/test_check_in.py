@@ -19,6 +19,9 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import ECKey
 from litestar import Litestar
 
+from events import check_ins
+from events.check_in_errors import TicketOtherDate
+from events.check_in_schemas import CheckInRequest
 from events.registration_tables import CheckIn
 from tests.support import organizers, people
 from tests.support.events import create_event
@@ -746,3 +749,38 @@ async def test_negative_control_read_then_insert_without_the_unique_index_record
         await first.execute(f"DROP TABLE IF EXISTS {table}")
         await first.close()
         await second.close()
+
+
+async def test_a_recurring_events_ticket_admits_on_its_own_date_only(
+    client: httpx.AsyncClient, app: Litestar, organizer: Organizer, settings: Settings
+) -> None:
+    first_day = (dt.datetime.now(ALMATY) + dt.timedelta(days=7)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
+    event = await open_event(
+        client,
+        organizer,
+        starts_at=first_day.isoformat(),
+        ends_at=(first_day + dt.timedelta(hours=2)).isoformat(),
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    upcoming = (await client.get(f"/events/{event['id']}")).json()["upcoming"]
+    _, this_week = await registered(client, settings, event, occurrence_id=upcoming[0]["id"])
+    _, next_week = await registered(client, settings, event, occurrence_id=upcoming[1]["id"])
+    at_the_door = first_day + dt.timedelta(minutes=10)
+
+    async def scan_on_the_day(registration: dict[str, Any]) -> Any:
+        return await check_ins.check_in(
+            organizer.person.person_id,
+            event["id"],
+            CheckInRequest(ticket=registration["ticket"]["token"]),
+            app.state.token_issuer,
+            now=at_the_door,
+        )
+
+    admitted = await scan_on_the_day(this_week)
+    assert admitted.registration_id == uuid.UUID(this_week["id"])
+    with pytest.raises(TicketOtherDate) as refused:
+        await scan_on_the_day(next_week)
+    assert refused.value.params == {"date": (first_day + dt.timedelta(days=7)).date().isoformat()}
+    assert [row["registration"] for row in await check_in_rows()] == [uuid.UUID(this_week["id"])]
