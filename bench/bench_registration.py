@@ -29,8 +29,9 @@ the database is recounted, per event: the confirmed claims must equal the capaci
 `seat_pool.taken`, the waitlisted ones `seat_pool.waitlisted` with as many distinct positions,
 and each person has one claim and one registration. The exit status says whether all held.
 
-Scenario 1's people are new to the API's Redis cache of token generations (one more query and
-Redis call each); scenario 2 finds them cached. wrk may count "read" socket errors: connections
+Each person's first request is their first with that token (its signature checked, then
+remembered by the API process); their token generation is in Redis from the start of their
+session, as after a sign-in. wrk may count "read" socket errors: connections
 left idle once their lines are sent, closed by the API after its keep-alive; the answers count
 shows whether any request was lost. Machines here are noisy, and wrk, the API and PostgreSQL share
 the CPU: read the ratios.
@@ -151,9 +152,11 @@ def raise_open_files_limit(needed: int) -> None:
 
 
 async def make_people(settings: Settings, count: int) -> list[tuple[uuid.UUID, str]]:
-    """`count` people, inserted at once, each with a live session: (id, access token)."""
+    """`count` people, inserted at once, each with a live session as sign-in starts one (its
+    token generation cached in Redis): (id, access token)."""
     from year2026.auth.sessions import TokenIssuer, start_session
     from year2026.people.tables import Person
+    from year2026.redis import open_redis
 
     ids = [uuid.uuid4() for _ in range(count)]
     rows = [
@@ -164,13 +167,17 @@ async def make_people(settings: Settings, count: int) -> list[tuple[uuid.UUID, s
         await Person.insert(*rows[chunk : chunk + 1000])
     issuer = TokenIssuer(settings)
     sessions = asyncio.Semaphore(settings.db_pool_max)
+    redis = await open_redis(settings)
 
     async def session(person_id: uuid.UUID) -> tuple[uuid.UUID, str]:
         async with sessions:
-            tokens = await start_session(issuer, person_id, "bench")
+            tokens = await start_session(issuer, person_id, "bench", redis)
         return person_id, tokens.access_token
 
-    return list(await asyncio.gather(*(session(person_id) for person_id in ids)))
+    try:
+        return list(await asyncio.gather(*(session(person_id) for person_id in ids)))
+    finally:
+        await redis.aclose()
 
 
 async def open_events(

@@ -127,7 +127,7 @@ async def sign_up(
         region=region,
     )
     await _remember_address(redis, account, address)
-    return person_id, await sessions.start_session(issuer, person_id, user_agent)
+    return person_id, await sessions.start_session(issuer, person_id, user_agent, redis)
 
 
 async def sign_in(
@@ -160,7 +160,7 @@ async def sign_in(
     await forgive(redis, attempt)
     await reset(redis, account_address_limit(settings), pair)
     await _remember_address(redis, account, address)
-    return await sessions.start_session(issuer, person_id, user_agent)
+    return await sessions.start_session(issuer, person_id, user_agent, redis)
 
 
 async def refresh(

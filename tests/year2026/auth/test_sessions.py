@@ -13,6 +13,7 @@ from tests.support.asgi import serving
 from tests.support.http import PROBLEM, problem_of
 from tests.support.state import reset_state
 from year2026.app import create_app
+from year2026.auth import revocation
 from year2026.people.tables import RefreshToken
 from year2026.redis import open_redis
 from year2026.settings import Settings
@@ -216,3 +217,20 @@ async def test_forwarded_address_is_believed_only_from_a_trusted_proxy(
     async with serving(create_app(behind_proxy)) as client:
         forwarded = await sign_up_statuses(client, ["10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.1"])
     assert forwarded == [422, 422, 422, 429]  # each real client has a budget of its own
+
+
+async def test_sign_in_caches_the_token_generation_for_the_first_request(
+    client: httpx.AsyncClient, clean_state: Settings
+) -> None:
+    person = await people.sign_up(client)
+    redis = await open_redis(clean_state)
+    try:
+        await redis.flushall()
+        signed_in = await client.post(
+            "/auth/sign-in", json={"email": person.email, "password": people.PASSWORD}
+        )
+        assert signed_in.status_code == 200
+        cached = await redis.get(revocation.cache_key(person.person_id))
+    finally:
+        await redis.aclose()
+    assert cached == b"0"
