@@ -209,10 +209,13 @@ class ClaimGate:
             gate = self._gates[pool_id] = asyncio.Semaphore(self.per_pool)
         self._users[pool_id] = users + 1
         try:
-            try:
-                await asyncio.wait_for(gate.acquire(), self.wait_seconds)
-            except TimeoutError:
-                raise SeatsBusy from None
+            if gate.locked():  # a line: wait in it, for a while
+                try:
+                    await asyncio.wait_for(gate.acquire(), self.wait_seconds)
+                except TimeoutError:
+                    raise SeatsBusy from None
+            else:  # a free place: no timer to set up (the common case, and the cheap one)
+                await gate.acquire()
             try:
                 yield
             finally:
