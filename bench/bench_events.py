@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -29,6 +27,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from serving import percentile, serve_api
 
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, load_settings
@@ -41,13 +40,8 @@ REGIONS = ["astana", "almaty", "shymkent", "karaganda", "aktobe", "pavlodar", "t
 QUERY = {"q": "данные", "category": "meetup", "region": "almaty"}
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
-
-
 def report(label: str, samples: list[float]) -> tuple[float, float]:
-    p50, p95 = statistics.median(samples) * 1000, percentile(samples, 0.95)
+    p50, p95 = statistics.median(samples) * 1000, percentile(samples, 0.95) * 1000
     print(f"  {label:<52} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
     return p50, p95
 
@@ -105,26 +99,7 @@ async def fill(settings: Settings, events: int, recurring: int) -> None:
 
 
 def serve(settings_environment: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    environment = {
-        **os.environ,
-        **settings_environment,
-        "YEAR2026_PORT": str(port),
-        "YEAR2026_LOG_LEVEL": "error",
-    }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "year2026", "serve"], env=environment, stdout=output,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the API did not start:\n{log.read_text()[-2000:]}")
+    return serve_api({**settings_environment, "YEAR2026_LOG_LEVEL": "error"}, port, log)
 
 
 async def measure(settings: Settings, port: int, requests: int) -> None:

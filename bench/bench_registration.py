@@ -52,7 +52,6 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -62,6 +61,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from serving import percentile, serve_api
 
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, load_settings
@@ -129,11 +129,6 @@ class Raw:
     @property
     def rate(self) -> float:
         return self.claims / self.seconds
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def raise_open_files_limit(needed: int) -> None:
@@ -207,24 +202,7 @@ async def open_events(
 def serve(
     environment: dict[str, str], port: int, workers: int, log: Path
 ) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "year2026", "serve", "--workers", str(workers)],
-            env={**os.environ, **environment, "YEAR2026_PORT": str(port)},
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the API did not start:\n{log.read_text()[-2000:]}")
-
-
-# --- measuring ---------------------------------------------------------------------------
+    return serve_api(environment, port, log, workers)
 
 
 async def rush(
