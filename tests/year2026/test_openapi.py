@@ -95,6 +95,10 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "GET /me/registrations/{registration}": BEARER,
         "DELETE /me/registrations/{registration}": BEARER,
         "POST /me/registrations/{registration}/accept": BEARER,
+        "POST /events/{event}/check-ins": BEARER,
+        "POST /events/{event}/check-ins/batch": BEARER,
+        "DELETE /events/{event}/check-ins/{registration}": BEARER,
+        "GET /events/{event}/check-in-list": BEARER,
     }
 
 
