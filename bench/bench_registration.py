@@ -13,11 +13,15 @@ platform's `start_session` (so every request carries its own access token, signe
 the API verifies with); an organizer creates and publishes the events over HTTP (100 seats, a
 waitlist, registration open now, the event next year); a few registrations warm the API up.
 
-Each scenario prints, first, the baseline: raw asyncpg with as many connections as the API has,
-one worker each, every claim one transaction of `UPDATE seat_pool … WHERE id = $1 AND (taken <
-capacity OR waitlist) RETURNING …` and the INSERT of its `seat_claim` row, as many claims as the
-scenario sends, on fresh pools of the same capacity. Then the rush, sent by wrk (`-t 2`, one
-connection per client, bench/registration_rush.lua: every request `POST
+Each scenario prints two baselines measured in the same run. First, raw asyncpg with as many
+connections as the API has, one worker each, every claim one transaction of `UPDATE seat_pool
+… WHERE id = $1 AND (taken < capacity OR waitlist) RETURNING …` and the INSERT of its
+`seat_claim` row, as many claims as the scenario sends, on fresh pools of the same capacity.
+Second, the same claim behind a bare Litestar handler (bench/bare_claim.py: no sign-in, rules,
+audit or middleware) served by uvicorn as its own process and driven by wrk like the API: what
+HTTP and one Python process cost on their own, so that the API's figure can be read against
+both. Then the rush, sent by wrk
+(`-t 2`, one connection per client, bench/registration_rush.lua: every request `POST
 /events/{id}/registrations` with body `{}` and a token of its own, each token once per event):
   - scenario 1: 1,000 clients at once at one event of 100 seats (1,000 requests);
   - scenario 2: the same 1,000 clients at 10 events at once, each person registering at each
@@ -52,6 +56,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -332,7 +337,7 @@ def print_raw(label: str, raw: Raw) -> None:
     )
 
 
-def print_rush(label: str, result: Rush, raw: Raw, planned: int) -> bool:
+def print_rush(label: str, result: Rush, raw: Raw, planned: int, aim: bool = True) -> bool:
     statuses = ", ".join(f"{status}: {count}" for status, count in sorted(result.statuses.items()))
     errors = ", ".join(f"{name} {count}" for name, count in result.errors.items() if count)
     print(
@@ -344,9 +349,13 @@ def print_rush(label: str, result: Rush, raw: Raw, planned: int) -> bool:
         f" 5xx: {result.server_errors}" + (f"; socket errors: {errors}" if errors else "")
     )
     share = result.rate / raw.rate
-    print(
-        f"  → {share:.0%} of the raw rate (aim ≥ 70%), p99 {result.p99_ms / 1000:.2f} s (aim < 1 s)"
-    )
+    if aim:
+        print(
+            f"  → {share:.0%} of the raw rate (aim ≥ 70%), p99 {result.p99_ms / 1000:.2f} s"
+            " (aim < 1 s)"
+        )
+    else:
+        print(f"  → {share:.0%} of the raw rate")
     return result.server_errors == 0 and result.answered == result.sent == planned
 
 
@@ -365,6 +374,8 @@ class Bench:
     folder: Path
     people: list[tuple[uuid.UUID, str]]
     capacity: int
+    #: where the bare handler (the second baseline) listens
+    bare_port: int
 
 
 def cpu_seconds(pid: int) -> float:
@@ -394,10 +405,15 @@ async def scenario(label: str, bench: Bench, events: list[dict[str, Any]]) -> bo
     print(f"{label}: {len(plan)} requests ({len(bench.people)} people × {len(events)} event(s)):")
     raw = await raw_claims(bench.settings, raw_plan, bench.capacity, bench.database_connections)
     print_raw(f"raw asyncpg, {bench.database_connections} connections (baseline)", raw)
+    bare = await bare_rush(bench, len(events))
+    print_rush(
+        f"bare Litestar handler, {bench.connections} clients", bare, raw, len(plan), aim=False
+    )
     cpu_before = cpu_seconds(bench.api_pid)
     result = await rush(bench.wrk, bench.port, plan, bench.connections, bench.folder)
     cpu = cpu_seconds(bench.api_pid) - cpu_before
     fine = print_rush(f"POST …/registrations, {bench.connections} clients", result, raw, len(plan))
+    print(f"  → {result.rate / bare.rate:.0%} of the bare handler's rate")
     print(
         f"  the API's processes used {cpu:.1f} s of CPU: {cpu / len(plan) * 1000:.2f} ms a"
         f" registration ({cpu / result.seconds:.0%} of a core while the rush lasted)"
@@ -410,6 +426,48 @@ async def scenario(label: str, bench: Bench, events: list[dict[str, Any]]) -> bo
         print(f"  {line}")
     print(f"  counters and rows {'agree' if agree else 'DISAGREE'}, per event")
     return fine and agree
+
+
+async def bare_rush(bench: Bench, pools: int) -> Rush:
+    """The rush of the scenario against the bare handler (bench/bare_claim.py) on fresh pools:
+    every person claims once in each, in the same order, through wrk as well."""
+    connection = await asyncpg.connect(bench.settings.effective_database_url)
+    pool_ids = [uuid.uuid4() for _ in range(pools)]
+    closes_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=365)
+    await connection.executemany(
+        "INSERT INTO seat_pool (id, capacity, waitlist, open, closes_at) VALUES ($1, $2, true,"
+        " true, $3)",
+        [(pool_id, bench.capacity, closes_at) for pool_id in pool_ids],
+    )
+    await connection.close()
+    plan = [
+        (f"/pools/{pool_id}/claims/{person_id}", "-")
+        for person_id, _ in bench.people
+        for pool_id in pool_ids
+    ]
+    return await rush(bench.wrk, bench.bare_port, plan, bench.connections, bench.folder)
+
+
+def serve_bare(environment: dict[str, str], port: int, connections: int, log: Path) -> Any:
+    """bench/bare_claim.py under uvicorn, as its own process, once it answers."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
+             "bare_claim:app", "--port", str(port), "--log-level", "warning",
+             "--no-access-log"],
+            env={**os.environ, **environment, "BARE_CLAIM_CONNECTIONS": str(connections)},
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        else:
+            return process
+    process.kill()
+    raise SystemExit(f"the bare handler did not start:\n{log.read_text()[-2000:]}")
 
 
 async def warm_up(http: httpx.AsyncClient, event: dict[str, Any], tokens: list[str]) -> None:
@@ -453,6 +511,13 @@ async def run(
         )
         port = settings.port
         api = serve(environment, port, arguments.workers, folder / "api.log")
+        bare_port = port + 1
+        bare = serve_bare(
+            {"BARE_CLAIM_DSN": settings.effective_database_url},
+            bare_port,
+            settings.db_pool_max,
+            folder / "bare.log",
+        )
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
                 events = await open_events(
@@ -470,6 +535,7 @@ async def run(
                 folder=folder,
                 people=people,
                 capacity=arguments.capacity,
+                bare_port=bare_port,
             )
             print(
                 f"API: `year2026 serve --workers {arguments.workers}`, pool of"
@@ -482,8 +548,9 @@ async def run(
                 f"scenario 2, {arguments.events} events at once", bench, events[2:]
             )
         finally:
-            api.terminate()
-            api.wait(timeout=30)
+            for process in (api, bare):
+                process.terminate()
+                process.wait(timeout=30)
     return fine
 
 
