@@ -15,12 +15,15 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
+from litestar import Litestar
 
 from tests.support import people
 from tests.support.organizers import Organizer
 from tests.support.registrations import open_event
 from tests.support.registrations import post_registration as register
 from year2026.audit_tables import AuditEntry
+from year2026.seats import ClaimGate
 from year2026.seats_tables import SeatClaim
 from year2026.settings import Settings
 
@@ -196,4 +199,42 @@ async def test_ten_requests_of_one_person_at_once_make_one_registration(
     assert len({answer.json()["id"] for answer in answers}) == 1
     rows = await SeatClaim.raw("SELECT count(*) AS n FROM seat_claim")
     assert rows == [{"n": 1}]
+    await assert_counters_equal_rows()
+
+
+@pytest.mark.parametrize("gated", [True, False], ids=["gate", "negative-control-no-gate"])
+async def test_a_rush_on_one_event_leaves_connections_for_everyone_else(
+    client: httpx.AsyncClient,
+    app: Litestar,
+    organizer: Organizer,
+    settings: Settings,
+    gated: bool,
+) -> None:
+    """With the seat gate, at most 4 of the 30 held a connection while the hot event's row was
+    held, and the pool of 10 served another event at once; without it (the negative control),
+    the 30 take every connection and the other event waits for the hot one."""
+    if not gated:
+        app.state.seat_gate = ClaimGate(per_pool=1000, wait_seconds=10)
+    hot = await open_event(client, organizer, capacity=50)
+    quiet = await open_event(client, organizer, capacity=50)
+    crowd = await guests(settings, 30)
+    other = (await guests(settings, 1))[0]
+    hot_pool = uuid.UUID(await occurrence_of(client, hot))
+    holder = await asyncpg.connect(settings.effective_database_url)
+    try:
+        async with holder.transaction():
+            # the hot event's pool row is held: its registrations wait, as in a long rush
+            await holder.execute("SELECT 1 FROM seat_pool WHERE id = $1 FOR UPDATE", hot_pool)
+            waiting = [asyncio.create_task(register(client, guest, hot)) for guest in crowd]
+            await asyncio.sleep(0.3)
+            elsewhere = asyncio.create_task(register(client, other, quiet))
+            done, _ = await asyncio.wait([elsewhere], timeout=1)
+            served_at_once = elsewhere in done
+            assert not any(task.done() for task in waiting)
+    finally:
+        await holder.close()
+    assert served_at_once is gated
+    assert (await elsewhere).status_code == 201
+    answers = await asyncio.gather(*waiting)
+    assert sorted({answer.status_code for answer in answers}) == [201]
     await assert_counters_equal_rows()
