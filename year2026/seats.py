@@ -3,12 +3,13 @@ registration and course enrolment.
 
 The pool row (`seat_pool`) is the only thing a claim locks, and one conditional statement decides
 a claim: it takes a seat while `taken < capacity`, else a waitlist position, else nothing, and
-writes the claim row in the same statement. Everything else that changes a pool (a release, an
-offer accepted or expired, new terms) locks the pool row first and then the claim rows it
-touches, so all of a pool's changes are ordered by that one lock and its counters always equal
-its rows. Every state change of a claim is written to the audit log here (`seat_claim.*`), in the
-caller's transaction: the functions below never open one of their own, except the offer expiry
-job's.
+writes the claim row, its audit entry and the owner's own row in the same statement (so a claim
+needs no transaction, and holds the row only while PostgreSQL runs it). Everything else that
+changes a pool (a release, an offer accepted or expired, new terms) locks the pool row first and
+then the claim rows it touches, so all of a pool's changes are ordered by that one lock and its
+counters always equal its rows. Every state change of a claim is written to the audit log here
+(`seat_claim.*`), in the caller's transaction: the functions below never open one of their own,
+except the offer expiry job's.
 
 Promotions never happen once a pool has closed (`closes_at`: the end of registration, at the
 latest the start of what it is for), nor while it is not open.
