@@ -99,6 +99,10 @@ class SeatsBusy(Unavailable):
         super().__init__(retry_after=retry_after)
 
 
+#: the columns a pool's owner sets (`PoolTerms`), in this order
+_TERM_COLUMNS = ("capacity", "waitlist", "offer_minutes", "open", "opens_at", "closes_at")
+
+
 @dataclass(frozen=True)
 class PoolTerms:
     """What a pool's owner says about its seats."""
@@ -111,14 +115,7 @@ class PoolTerms:
     closes_at: dt.datetime
 
     def columns(self) -> dict[str, Any]:
-        return {
-            "capacity": self.capacity,
-            "waitlist": self.waitlist,
-            "offer_minutes": self.offer_minutes,
-            "open": self.open,
-            "opens_at": self.opens_at,
-            "closes_at": self.closes_at,
-        }
+        return {name: getattr(self, name) for name in _TERM_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -267,12 +264,7 @@ async def create_pools(terms: Mapping[uuid.UUID, PoolTerms]) -> None:
         " {}::int[], {}::bool[], {}::timestamptz[], {}::timestamptz[])"
         " ON CONFLICT (id) DO NOTHING",
         ids,
-        [terms[pool].capacity for pool in ids],
-        [terms[pool].waitlist for pool in ids],
-        [terms[pool].offer_minutes for pool in ids],
-        [terms[pool].open for pool in ids],
-        [terms[pool].opens_at for pool in ids],
-        [terms[pool].closes_at for pool in ids],
+        *([getattr(terms[pool_id], name) for pool_id in ids] for name in _TERM_COLUMNS),
     )
 
 
@@ -302,15 +294,29 @@ async def set_terms(
         capacity = terms[pool_id].capacity
         if capacity is not None and capacity < pool["taken"]:
             raise CapacityBelowTaken(pool_id, pool["taken"])
+    changed = {
+        pool_id: {**pool, **terms[pool_id].columns()}
+        for pool_id, pool in pools.items()
+        if any(pool[name] != value for name, value in terms[pool_id].columns().items())
+    }
+    if changed:
+        # one statement for all of them: a recurring event has hundreds of pools
+        ids = sorted(changed)
+        await SeatPool.raw(
+            "UPDATE seat_pool p SET capacity = t.capacity, waitlist = t.waitlist,"
+            " offer_minutes = t.offer_minutes, open = t.open, opens_at = t.opens_at,"
+            " closes_at = t.closes_at, updated_at = {}"
+            " FROM unnest({}::uuid[], {}::int[], {}::bool[], {}::int[], {}::bool[],"
+            " {}::timestamptz[], {}::timestamptz[])"
+            " AS t(id, capacity, waitlist, offer_minutes, open, opens_at, closes_at)"
+            " WHERE p.id = t.id",
+            now,
+            ids,
+            *([changed[pool_id][name] for pool_id in ids] for name in _TERM_COLUMNS),
+        )
     promoted: list[Claim] = []
-    for pool_id, pool in pools.items():
-        new = terms[pool_id].columns()
-        if all(pool[name] == value for name, value in new.items()):
-            continue
-        await SeatPool.update(
-            {**{getattr(SeatPool, name): value for name, value in new.items()}, "updated_at": now}
-        ).where(SeatPool.id == pool_id)
-        promoted += await _promote({**pool, **new}, now, actor_id)
+    for pool in changed.values():
+        promoted += await _promote(pool, now, actor_id)
     return promoted
 
 
@@ -580,8 +586,3 @@ async def expire_offers(now: dt.datetime, limit: int = 500) -> list[Claim]:
 async def pool_row(pool_id: uuid.UUID) -> dict[str, Any] | None:
     rows = await SeatPool.raw("SELECT * FROM seat_pool WHERE id = {}", pool_id)
     return dict(rows[0]) if rows else None
-
-
-async def pools_of(pool_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    rows = await SeatPool.raw("SELECT * FROM seat_pool WHERE id = ANY({})", list(pool_ids))
-    return {row["id"]: dict(row) for row in rows}
