@@ -79,10 +79,6 @@ class Target:
     row: dict[str, Any]
 
     @property
-    def event(self) -> dict[str, Any]:
-        return self.row
-
-    @property
     def occurrence_id(self) -> uuid.UUID:
         occurrence: uuid.UUID = self.row["occurrence_id"]
         return occurrence
@@ -145,7 +141,7 @@ async def _target(person_id: uuid.UUID, reference: str, request: RegistrationReq
 
 
 def _refused(refusal: seats.Refusal, target: Target) -> DomainError:
-    event = target.event
+    event = target.row
     if refusal.reason == seats.Refusal.NOT_OPEN:
         if event["status"] == EventStatus.CANCELLED.value:
             return EventCancelledForRegistration()
@@ -203,7 +199,7 @@ async def _claim(person_id: uuid.UUID, target: Target) -> tuple[seats.Claimed, s
             "INSERT INTO event_registration"
             " (id, event, occurrence, session, person, ticket_code, created_at)"
             " SELECT id, {}, {}, {}, person, {}, created_at FROM claim",
-            (target.event["id"], target.occurrence_id, target.session_id, code),
+            (target.row["id"], target.occurrence_id, target.session_id, code),
         )
         try:
             claimed = await seats.claim_seat(target.pool_id, person_id, now, companion=registration)
