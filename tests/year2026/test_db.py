@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
+import asyncpg
+import httpx
 import msgspec
 import pytest
 
+from tests.support import people
+from tests.support.http import assert_problem
 from year2026.db import (
     EngineNotConfigured,
     PlatformEngine,
@@ -47,3 +52,25 @@ async def test_pool_holders_share_one_pool_and_the_last_closes_it(clean_state: S
             assert inner.pool is pool
         assert outer.pool is pool  # still open for the first holder
     assert get_engine().pool is None
+
+
+async def test_a_row_held_past_the_lock_timeout_is_a_503_database_busy(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    person = await people.signed_in_person(settings)
+    holder = await asyncpg.connect(settings.effective_database_url)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT 1 FROM person WHERE id = $1 FOR UPDATE", person.person_id)
+            started = time.monotonic()
+            response = await client.patch(
+                "/me", json={"display_name": "Айгерім С."}, headers=person.headers
+            )
+            waited = time.monotonic() - started
+    finally:
+        await holder.close()
+    body = assert_problem(response, 503, "database-busy")
+    assert (body["retry_after"], response.headers["retry-after"]) == (2, "2")
+    assert 2.5 < waited < 10  # the platform's 3 s lock timeout, not a hang
+    me = await client.get("/me", headers=person.headers)
+    assert me.json()["display_name"] == "Айгерім"  # nothing was written
