@@ -3,7 +3,7 @@ of the same database measured in the same run.
 
     make bench     # installs wrk first (`make bench-tools`: Debian's package, as root with apt)
     .venv/bin/python bench/bench_registration.py [--people 1000] [--capacity 100] [--events 10]
-                                                 [--connections 1000] [--workers 1]
+                                                 [--connections 1000] [--workers 2]
 
 Not a test (it takes about a minute and needs wrk). Starts embedded PostgreSQL and Redis in a
 temporary folder, then `year2026 serve` as its own process with the default settings (a pool of
@@ -560,7 +560,9 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--events", type=int, default=10, help="events of scenario 2")
     parser.add_argument("--connections", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=1, help="API processes")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="API processes (as many as the cores, as in production)"
+    )
     arguments = parser.parse_args()
     raise_open_files_limit(2 * arguments.connections + 200)
     with tempfile.TemporaryDirectory(prefix="year2026-bench-") as name:
