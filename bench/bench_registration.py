@@ -561,7 +561,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10, help="events of scenario 2")
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument(
-        "--workers", type=int, default=2, help="API processes (as many as the cores, as in production)"
+        "--workers",
+        type=int,
+        default=2,
+        help="API processes (as many as the cores, as in production)",
     )
     arguments = parser.parse_args()
     raise_open_files_limit(2 * arguments.connections + 200)

@@ -21,9 +21,9 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
-from events import personal_data as events_personal_data
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
+from events.feed_controllers import EventFeedsController
 from events.programme_controllers import ProgrammeController, SessionsController
 from events.registration_admin_controllers import AttendeesController, list_registrations
 from events.registration_controllers import (
@@ -35,7 +35,10 @@ from year2026.audit_controllers import AuditController
 from year2026.auth.controllers import AuthController, JwksController, MeController
 from year2026.auth.oidc_controller import OidcController
 from year2026.auth.sessions import TokenIssuer
+from year2026.calendar.controllers import MyCalendarFeedController, PrivateFeedController
+from year2026.calendar.store import FeedStore
 from year2026.db import database_pool
+from year2026.domains import CALENDAR_PARTS, PERSONAL_DATA
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.guards import provide_principal
 from year2026.health import HealthController
@@ -43,7 +46,6 @@ from year2026.observability import RequestContextMiddleware
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
 from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
-from year2026.people.personal_data import PersonalDataParts
 from year2026.redis import open_redis
 from year2026.request_checks import refuse_unreadable_json_body
 from year2026.response_headers import ResponseCacheRefused, ResponseHeaders
@@ -52,11 +54,6 @@ from year2026.seats import ClaimGate
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
-#: what each domain holds about a person, for `GET /me/export` and `DELETE /me`
-PERSONAL_DATA = PersonalDataParts(
-    exports={"events": events_personal_data.export_registrations},
-    erasures=[events_personal_data.release_future_registrations],
-)
 
 
 def create_app(
@@ -74,6 +71,7 @@ def create_app(
         )
         async with database_pool(settings):
             app.state.redis = await open_redis(settings)  # connects on first use
+            app.state.feed_store = FeedStore(app.state.redis)
             try:
                 yield
             finally:
@@ -98,6 +96,9 @@ def create_app(
             AttendeesController,
             list_registrations,  # after EventRegistrationsController: it joins that path
             CheckInsController,
+            EventFeedsController,
+            PrivateFeedController,
+            MyCalendarFeedController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
@@ -126,7 +127,13 @@ def create_app(
             render_plugins=[SchemaBrowser()],
         ),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings, "personal_data": PERSONAL_DATA}),
+        state=State(
+            {
+                "settings": settings,
+                "personal_data": PERSONAL_DATA,
+                "calendar_parts": CALENDAR_PARTS,
+            }
+        ),
         debug=False,
         # logging is configured once per process by the CLI (JSON lines with the request id)
         logging_config=None,

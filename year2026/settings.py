@@ -85,6 +85,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     admin_password: str = ""
     seat_claims_per_pool: int = 4
     seat_claim_wait_seconds: float = 10.0
+    mail_from: str = "noreply@year2026.kz"
+    feed_keep_days: int = 30
+    feed_refresh_minutes: int = 60
 
     def __post_init__(self) -> None:
         if not 0 < self.port < 65536:
@@ -105,6 +108,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
                 f"{PREFIX}SEAT_CLAIMS_PER_POOL must be 1 or more,"
                 " SEAT_CLAIM_WAIT_SECONDS more than 0 and at most 60"
             )
+        if not 1 <= self.feed_keep_days <= 3660 or not 5 <= self.feed_refresh_minutes <= 1440:
+            raise msgspec.ValidationError(
+                f"{PREFIX}FEED_KEEP_DAYS must be 1 to 3660, FEED_REFRESH_MINUTES 5 to 1440"
+            )
+        if "@" not in self.mail_from:
+            raise msgspec.ValidationError(f"{PREFIX}MAIL_FROM must be an email address")
         if self.oidc_issuer and not (self.oidc_client_id and self.oidc_client_secret):
             raise msgspec.ValidationError(f"{PREFIX}OIDC_ISSUER needs OIDC_CLIENT_ID and _SECRET")
 

@@ -31,7 +31,10 @@ from redis.asyncio.connection import AbstractConnection
 from events import occurrences
 from year2026 import seats
 from year2026.auth.sessions import purge_expired_refresh_tokens
+from year2026.calendar.publishing import Published, publish_calendars
+from year2026.calendar.store import FeedStore
 from year2026.db import CONNECTION_FAILURES, close_pool, get_engine, open_pool
+from year2026.domains import CALENDAR_PARTS
 from year2026.exceptions import DatabaseUnavailable
 from year2026.redis import redis_settings
 from year2026.settings import Settings
@@ -111,6 +114,25 @@ async def expire_seat_offers(ctx: WorkerContext) -> int:
     return len(await seats.expire_offers(dt.datetime.now(dt.UTC)))
 
 
+async def publish_changed_calendars(ctx: WorkerContext) -> str:
+    """Every ten seconds: feeds whose events, registrations or addresses changed are written
+    again (idempotent: what it has published is no longer marked)."""
+    return repr(await _publish(ctx, every_listing=False))
+
+
+async def refresh_calendars(ctx: WorkerContext) -> str:
+    """Hourly: every listing feed is joined again, changed or not (items that ended, or were
+    cancelled, long enough ago leave them)."""
+    return repr(await _publish(ctx, every_listing=True))
+
+
+async def _publish(ctx: WorkerContext, *, every_listing: bool) -> Published:
+    store = FeedStore(ctx["redis"], local_bytes=0)
+    return await publish_calendars(
+        CALENDAR_PARTS, ctx["settings"], store, every_listing=every_listing
+    )
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     await open_pool(ctx["settings"])
     await record_heartbeat(ctx)  # type: ignore[arg-type]
@@ -126,13 +148,17 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     purge_job = retried_in_outages(purge_expired_sessions)
     horizon_job = retried_in_outages(extend_event_occurrences)
     offers_job = retried_in_outages(expire_seat_offers)
+    publish_job = retried_in_outages(publish_changed_calendars)
+    refresh_job = retried_in_outages(refresh_calendars)
     options: dict[str, Any] = {
-        "functions": [heartbeat_job, purge_job, horizon_job, offers_job],
+        "functions": [heartbeat_job, purge_job, horizon_job, offers_job, publish_job, refresh_job],
         "cron_jobs": [
             cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
             cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
             cron(horizon_job, hour=3, minute=41, second=0, unique=True),  # type: ignore[arg-type]
             cron(offers_job, second=30, unique=True),  # type: ignore[arg-type]
+            cron(publish_job, second=set(range(5, 60, 10)), unique=True),  # type: ignore[arg-type]
+            cron(refresh_job, minute=23, second=15, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,

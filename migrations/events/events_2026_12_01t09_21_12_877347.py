@@ -90,25 +90,15 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="events", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="events", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Track", tablename="event_track", schema=None, columns=None
-    )
+    manager.add_table(class_name="Track", tablename="event_track", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Session", tablename="event_session", schema=None, columns=None
-    )
+    manager.add_table(class_name="Session", tablename="event_session", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Speaker", tablename="event_speaker", schema=None, columns=None
-    )
+    manager.add_table(class_name="Speaker", tablename="event_speaker", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Room", tablename="event_room", schema=None, columns=None
-    )
+    manager.add_table(class_name="Room", tablename="event_room", schema=None, columns=None)
 
     manager.add_table(
         class_name="SessionSpeaker",

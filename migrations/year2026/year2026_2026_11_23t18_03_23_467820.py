@@ -47,13 +47,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="year2026", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="RoleGrant", tablename="role_grant", schema=None, columns=None
-    )
+    manager.add_table(class_name="RoleGrant", tablename="role_grant", schema=None, columns=None)
 
     manager.add_table(
         class_name="RefreshToken",
@@ -69,9 +65,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Membership", tablename="membership", schema=None, columns=None
-    )
+    manager.add_table(class_name="Membership", tablename="membership", schema=None, columns=None)
 
     manager.add_table(
         class_name="OidcIdentity",
@@ -80,9 +74,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Person", tablename="person", schema=None, columns=None
-    )
+    manager.add_table(class_name="Person", tablename="person", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="RoleGrant",

@@ -8,9 +8,7 @@ DESCRIPTION = "person.token_generation: sign-out everywhere survives a Redis cra
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="year2026", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Person",

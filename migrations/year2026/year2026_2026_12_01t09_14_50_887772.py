@@ -13,9 +13,7 @@ DESCRIPTION = "audit_entry: the append-only audit log"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="year2026", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
 
     manager.add_table(
         class_name="AuditEntry",

@@ -49,17 +49,11 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="year2026", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="year2026", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="SeatClaim", tablename="seat_claim", schema=None, columns=None
-    )
+    manager.add_table(class_name="SeatClaim", tablename="seat_claim", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="SeatPool", tablename="seat_pool", schema=None, columns=None
-    )
+    manager.add_table(class_name="SeatPool", tablename="seat_pool", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="SeatClaim",

@@ -1,0 +1,42 @@
+"""The API's shapes of a person's private feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+#: a reminder at most four weeks before
+MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
+ReminderMinutes = Annotated[
+    int,
+    msgspec.Meta(
+        ge=0,
+        le=MAX_REMINDER_MINUTES,
+        description="Minutes before each item that calendar apps remind you (a VALARM).",
+    ),
+]
+
+
+class CalendarFeedAddress(msgspec.Struct, kw_only=True):
+    """A new private feed address: shown this once (only its hash is kept). Subscribe to it in
+    a calendar app; asking for a new one stops this one."""
+
+    https_url: str
+    #: the same address for calendar apps that open `webcal:` links
+    webcal_url: str
+    reminder_minutes: int | None
+    created_at: dt.datetime
+
+
+class CalendarFeedState(msgspec.Struct, kw_only=True):
+    """A private feed that exists (its address is not shown again: ask for a new one)."""
+
+    reminder_minutes: int | None
+    created_at: dt.datetime
+
+
+class CalendarFeedUpdate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    #: null: no reminders
+    reminder_minutes: ReminderMinutes | None
