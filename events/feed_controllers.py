@@ -15,7 +15,7 @@ from events.schemas import LINE_TEXT
 from year2026.calendar.controllers import calendar_parts, feed_store
 from year2026.calendar.errors import FeedNotFound
 from year2026.calendar.feeds import items_feed, listing_feed
-from year2026.calendar.http import feed_response
+from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, feed_response
 from year2026.calendar.parts import CalendarContext
 from year2026.i18n import Language, requested_language
 from year2026.parameters import ReaderLanguage
@@ -67,6 +67,8 @@ class EventFeedsController(Controller):
     @route(
         "/events.ics",
         http_method=["GET", "HEAD"],
+        media_type=FEED_MEDIA_TYPE,
+        responses=FEED_RESPONSES,
         summary="The Year's public events as a calendar to subscribe to (filters optional)",
         description="Every public event (recurring ones as series), cancelled ones as"
         " STATUS:CANCELLED for a while; with `sessions=true` their programme sessions too.",
@@ -117,6 +119,8 @@ class EventFeedsController(Controller):
     @route(
         "/events/{file:str}",
         http_method=["GET", "HEAD"],
+        media_type=FEED_MEDIA_TYPE,
+        responses=FEED_RESPONSES,
         summary="One public event as a calendar, with its programme sessions",
         opt={"errors": [FeedNotFound]},
     )
@@ -148,6 +152,8 @@ class EventFeedsController(Controller):
     @route(
         "/sessions/{file:str}",
         http_method=["GET", "HEAD"],
+        media_type=FEED_MEDIA_TYPE,
+        responses=FEED_RESPONSES,
         summary="One programme session of a public event as a calendar",
         opt={"errors": [FeedNotFound]},
     )

@@ -25,9 +25,7 @@ async def publish(settings: Settings, now: dt.datetime | None = None, **options:
         await redis.aclose()
 
 
-async def fetch_feed(
-    client: httpx.AsyncClient, path: str, **headers: str
-) -> httpx.Response:
+async def fetch_feed(client: httpx.AsyncClient, path: str, **headers: str) -> httpx.Response:
     """A calendar app's fetch of `path` (`If-None-Match=…` and the like as keyword headers)."""
     named = {name.replace("_", "-"): value for name, value in headers.items()}
     return await client.get(path, headers=named)

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from year2026.calendar import private
 from year2026.calendar.errors import FeedNotFound, NoCalendarFeed
-from year2026.calendar.http import feed_response
+from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, feed_response
 from year2026.calendar.parts import CalendarParts
 from year2026.calendar.private import FeedAddress
 from year2026.calendar.schemas import CalendarFeedAddress, CalendarFeedState, CalendarFeedUpdate
@@ -29,11 +29,6 @@ FeedFile = Annotated[
     str,
     PathParameter(min_length=5, max_length=124, pattern=ICS_FILE, description="`<token>.ics`"),
 ]
-#: documented for the feeds' OpenAPI operations
-CALENDAR_RESPONSE = {
-    "description": "An iCalendar (RFC 5545) document; 304 when If-None-Match or"
-    " If-Modified-Since names the current one."
-}
 
 
 def feed_store(request: Request[Any, Any, Any]) -> FeedStore:
@@ -59,6 +54,8 @@ class PrivateFeedController(Controller):
     @route(
         "/{file:str}",
         http_method=["GET", "HEAD"],
+        media_type=FEED_MEDIA_TYPE,
+        responses=FEED_RESPONSES,
         summary="My private calendar: what I registered for (subscribe with its address)",
         description="The address comes from `POST /me/calendar-feed`. Texts are in `lang`, else"
         " in the person's language. An unknown or revoked address is 404.",

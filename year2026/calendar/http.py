@@ -8,6 +8,7 @@ import email.utils
 from typing import Any
 
 from litestar import Request, Response
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_304_NOT_MODIFIED
 
 from year2026.calendar.store import StoredFeed
@@ -15,6 +16,15 @@ from year2026.calendar.store import StoredFeed
 #: Litestar adds "; charset=utf-8" to a text type
 MEDIA_TYPE = "text/calendar"
 GZIP_SUFFIX = "-gzip"
+#: what a feed's route declares: its media type and its 304
+FEED_MEDIA_TYPE = MEDIA_TYPE
+FEED_RESPONSES = {
+    304: ResponseSpec(
+        data_container=None,
+        description="Not modified: the If-None-Match or If-Modified-Since of the request names"
+        " the current feed.",
+    )
+}
 
 
 def _tags(header: str) -> set[str] | None:

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import msgspec
 
-#: a reminder at most four weeks before
+#: a reminder at most four weeks before, at least a minute (not 0: Litestar's schema drops a
+#: minimum of 0, and the schema would then promise what the API refuses)
 MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
 ReminderMinutes = Annotated[
     int,
     msgspec.Meta(
-        ge=0,
+        ge=1,
         le=MAX_REMINDER_MINUTES,
         description="Minutes before each item that calendar apps remind you (a VALARM).",
     ),
