@@ -24,6 +24,7 @@ from events.schemas import (
     Seats,
     UpcomingOccurrence,
 )
+from year2026.calendar.schemas import feed_links
 from year2026.i18n import Language, localized
 
 
@@ -115,9 +116,10 @@ def _seats(item: Mapping[str, Any], zone: ZoneInfo, now: dt.datetime) -> Seats |
 
 
 async def view_event(
-    reference: str, viewer_id: uuid.UUID | None, language: Language
+    reference: str, viewer_id: uuid.UUID | None, language: Language, public_url: str
 ) -> EventDetail:
-    """An event's page: everything public about it, and its coming occurrences."""
+    """An event's page: everything public about it, its coming occurrences, and its calendar's
+    links (at `public_url`)."""
     row = await access.visible_event(reference, viewer_id)
     zone = ZoneInfo(row["time_zone"])
     now = _now()
@@ -150,6 +152,7 @@ async def view_event(
             for item in coming
         ],
         programme=await programme_queries.programme_of(row, language),
+        calendar=feed_links(public_url, f"/feeds/events/{row['slug']}.ics"),
         created_at=row["created_at"],
         published_at=row["published_at"],
     )

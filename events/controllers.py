@@ -163,6 +163,7 @@ class EventsController(Controller):
             event,
             viewer.person_id if viewer else None,
             requested_language(lang, request.headers.get("accept-language")),
+            request.app.state.settings.effective_public_url,
         )
 
     @get(

@@ -10,6 +10,7 @@ import msgspec
 
 from events.enums import EventCategory, EventFormat, EventStatus
 from events.programme_schemas import Programme
+from year2026.calendar.schemas import FeedLinks
 from year2026.i18n import LocalizedText
 from year2026.people.enums import Region
 
@@ -311,6 +312,8 @@ class EventDetail(EventSummary, kw_only=True):
     upcoming: list[UpcomingOccurrence]
     #: its days, tracks, rooms and speakers (the sessions: `GET /events/{event}/sessions`)
     programme: Programme
+    #: its calendar (with its sessions), to add to a calendar app or subscribe to
+    calendar: FeedLinks
     created_at: dt.datetime
     published_at: dt.datetime | None
 

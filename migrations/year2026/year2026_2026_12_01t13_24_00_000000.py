@@ -1,6 +1,6 @@
 """Calendars: a fragment once per (owner, part, language); the change marks, written by
-`calendar_mark_owners` and `calendar_mark_people` in the changing transaction; and a seat claim's
-change marking its person's private feed (only for people who have one)."""
+`calendar_mark_owners` and `calendar_mark_people` in the changing transaction; and a change of a
+seat claim, or of the person, marking their private feed (only for people who have one)."""
 
 from year2026.raw_migrations import sql_migration
 
@@ -38,8 +38,17 @@ STATEMENTS = [
     "CREATE TRIGGER seat_claim_marks_calendar_on_update AFTER UPDATE ON seat_claim"
     " REFERENCING NEW TABLE AS changed_claims FOR EACH STATEMENT"
     " EXECUTE FUNCTION calendar_mark_claim_people()",
+    # a person's own change (their language names the private feed's default texts)
+    "CREATE FUNCTION calendar_mark_changed_people() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM calendar_mark_people(ARRAY(SELECT c.id FROM changed_people c"
+    " JOIN calendar_feed f ON f.person = c.id)); RETURN NULL; END $$",
+    "CREATE TRIGGER person_marks_calendar_on_update AFTER UPDATE ON person"
+    " REFERENCING NEW TABLE AS changed_people FOR EACH STATEMENT"
+    " EXECUTE FUNCTION calendar_mark_changed_people()",
 ]
 UNDO = [
+    "DROP TRIGGER IF EXISTS person_marks_calendar_on_update ON person",
+    "DROP FUNCTION IF EXISTS calendar_mark_changed_people()",
     "DROP TRIGGER IF EXISTS seat_claim_marks_calendar_on_update ON seat_claim",
     "DROP TRIGGER IF EXISTS seat_claim_marks_calendar_on_insert ON seat_claim",
     "DROP FUNCTION IF EXISTS calendar_mark_claim_people()",

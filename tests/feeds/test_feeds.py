@@ -230,7 +230,14 @@ async def test_filtered_and_language_feeds(
     client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
 ) -> None:
     forum = await open_event(client, organizer, category="forum", title_en="Forum", tags=["ai"])
-    await open_event(client, organizer, category="hackathon", title_en="Hackathon")
+    await open_event(
+        client,
+        organizer,
+        category="hackathon",
+        title_en="Hackathon",
+        starts_at="2027-07-01T10:00:00",
+        ends_at="2027-07-01T18:00:00",
+    )
     await publish(clean_state)
 
     async def summaries(query: str) -> list[str]:
@@ -358,3 +365,41 @@ async def test_two_api_processes_answer_the_same_bytes_and_etag(
     assert [answer[0] for answer in answers] == [200] * 4
     assert answers[1] == answers[0]
     assert answers[3] == answers[2]
+
+
+async def test_private_feed_is_in_the_persons_language_and_follows_its_change(
+    client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
+) -> None:
+    event = await open_event(client, organizer)
+    person = await people.signed_in_person(clean_state)
+    await register(client, person, event)
+    made = (await client.post("/me/calendar-feed", headers=person.headers)).json()
+    path = "/" + made["https_url"].split("://", 1)[1].split("/", 1)[1]
+
+    async def name_and_summaries() -> tuple[str, list[str]]:
+        body = (await client.get(path)).content
+        name = str(Calendar.from_ical(body)["X-WR-CALNAME"])
+        return name, [item["summary"] for item in vevents(body)]
+
+    before = await name_and_summaries()
+    changed = await client.patch("/me", json={"preferred_language": "ru"}, headers=person.headers)
+    assert changed.status_code == 200, changed.text
+    await publish(clean_state)
+    assert (before, await name_and_summaries()) == (
+        ("Менің күнтізбем: 2026 жыл", [event["title_kk"]]),
+        ("Мой календарь: Год 2026", [event["title_ru"]]),
+    )
+
+
+async def test_an_event_page_links_to_its_calendar(
+    client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
+) -> None:
+    event = await open_event(client, organizer)
+    page = (await client.get(f"/events/{event['id']}")).json()
+    https_url = f"{clean_state.effective_public_url}/feeds/events/{event['slug']}.ics"
+    assert page["calendar"] == {
+        "https_url": https_url,
+        "webcal_url": "webcal://" + https_url.split("://", 1)[1],
+    }
+    fetched = await client.get(https_url.removeprefix(clean_state.effective_public_url))
+    assert [item["uid"] for item in vevents(fetched.content)] == [uid(event)]

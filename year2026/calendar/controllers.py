@@ -18,7 +18,12 @@ from year2026.calendar.errors import FeedNotFound, NoCalendarFeed
 from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, feed_response
 from year2026.calendar.parts import CalendarParts
 from year2026.calendar.private import FeedAddress
-from year2026.calendar.schemas import CalendarFeedAddress, CalendarFeedState, CalendarFeedUpdate
+from year2026.calendar.schemas import (
+    CalendarFeedAddress,
+    CalendarFeedState,
+    CalendarFeedUpdate,
+    feed_links,
+)
 from year2026.calendar.store import FeedStore
 from year2026.guards import Principal, requires_signed_in
 from year2026.parameters import ReaderLanguage
@@ -39,12 +44,6 @@ def feed_store(request: Request[Any, Any, Any]) -> FeedStore:
 def calendar_parts(request: Request[Any, Any, Any]) -> CalendarParts:
     parts: CalendarParts = request.app.state.calendar_parts
     return parts
-
-
-def feed_links(settings: Settings, path: str) -> tuple[str, str]:
-    """The https:// (or the public URL's scheme) and webcal:// links of a feed's path."""
-    https_url = f"{settings.effective_public_url}{path}"
-    return https_url, "webcal://" + https_url.split("://", 1)[1]
 
 
 class PrivateFeedController(Controller):
@@ -85,10 +84,10 @@ class PrivateFeedController(Controller):
 
 
 def _address(settings: Settings, feed: FeedAddress) -> CalendarFeedAddress:
-    https_url, webcal_url = feed_links(settings, f"/feeds/private/{feed.token}.ics")
+    links = feed_links(settings.effective_public_url, f"/feeds/private/{feed.token}.ics")
     return CalendarFeedAddress(
-        https_url=https_url,
-        webcal_url=webcal_url,
+        https_url=links.https_url,
+        webcal_url=links.webcal_url,
         reminder_minutes=feed.reminder_minutes,
         created_at=feed.created_at,
     )

@@ -20,6 +20,19 @@ ReminderMinutes = Annotated[
 ]
 
 
+class FeedLinks(msgspec.Struct, kw_only=True):
+    """A feed to subscribe to (or open once): the same address over https (or the public URL's
+    scheme) and as `webcal:`, which calendar apps open as a subscription."""
+
+    https_url: str
+    webcal_url: str
+
+
+def feed_links(public_url: str, path: str) -> FeedLinks:
+    https_url = f"{public_url}{path}"
+    return FeedLinks(https_url=https_url, webcal_url="webcal://" + https_url.split("://", 1)[1])
+
+
 class CalendarFeedAddress(msgspec.Struct, kw_only=True):
     """A new private feed address: shown this once (only its hash is kept). Subscribe to it in
     a calendar app; asking for a new one stops this one."""
