@@ -3,15 +3,24 @@ lands; a person's address goes with their erasure; the export says they had one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
 
 import httpx
+from icalendar import Calendar
+from redis.asyncio import Redis
 
 from tests.support import people
 from tests.support.feeds import publish
 from tests.support.organizers import Organizer
 from tests.support.registrations import open_event, register
-from year2026.calendar.store import GENERATION, Built, FeedStore, feed_key
+from year2026.calendar.parts import CalendarContext, Fragment
+from year2026.calendar.publishing import publish_calendars
+from year2026.calendar.store import GENERATION, PREFIX, Built, FeedStore, StoredFeed, feed_key
+from year2026.domains import CALENDAR_PARTS
 from year2026.redis import open_redis
 from year2026.settings import Settings
 
@@ -67,3 +76,81 @@ async def test_erasure_ends_the_private_address_and_export_shows_it(
     assert erased.status_code == 204, erased.text
     await publish(clean_state)
     assert (await client.get(path)).status_code == 404
+
+
+async def test_a_change_made_while_publishing_is_published_by_the_next_run(
+    client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
+) -> None:
+    event = await open_event(client, organizer, title_en="Before")
+    await publish(clean_state)
+    await client.get("/feeds/events.ics?lang=en")  # subscribed: kept written
+
+    async def fragments_then_a_change(
+        owners: Sequence[uuid.UUID], context: CalendarContext
+    ) -> list[Fragment]:
+        written = await CALENDAR_PARTS.fragments(owners, context)
+        changed = await client.patch(
+            f"/events/{event['id']}", json={"title_en": "Meanwhile"}, headers=organizer.headers
+        )
+        assert changed.status_code == 200, changed.text
+        return written
+
+    renamed = await client.patch(
+        f"/events/{event['id']}", json={"title_en": "First"}, headers=organizer.headers
+    )
+    assert renamed.status_code == 200, renamed.text
+    redis = await open_redis(clean_state)
+    try:
+        racing = dataclasses.replace(CALENDAR_PARTS, fragments=fragments_then_a_change)
+        during = await publish_calendars(racing, clean_state, FeedStore(redis))
+    finally:
+        await redis.aclose()
+    shown_then = await summaries(client)
+    after = await publish(clean_state)
+
+    # the mark the change made while its event was being written again has a newer version: the
+    # first run leaves it (deleting by owner alone would lose the change until the next one)
+    assert (during.owners, shown_then) == (1, ["First"])
+    assert (after.owners, await summaries(client)) == (1, ["Meanwhile"])
+
+
+async def summaries(client: httpx.AsyncClient) -> list[str]:
+    body = (await client.get("/feeds/events.ics?lang=en")).content
+    return [str(event["SUMMARY"]) for event in Calendar.from_ical(body).walk("VEVENT")]
+
+
+async def test_one_publisher_at_a_time(clean_state: Settings) -> None:
+    redis = await open_redis(clean_state)
+    try:
+        await redis.set(f"{PREFIX}publishing", "another publisher", ex=60)
+        busy = await publish(clean_state)
+        await redis.delete(f"{PREFIX}publishing")
+        free = await publish(clean_state)
+    finally:
+        await redis.aclose()
+    assert (busy.busy, free.busy) == (True, False)
+
+
+async def test_without_redis_feeds_are_written_from_the_database(
+    clean_state: Settings, tmp_path: Path
+) -> None:
+    away = Redis.from_url(f"unix://{tmp_path}/nothing-listens.sock", socket_connect_timeout=1)
+    store = FeedStore(away)
+    builds: list[str] = []
+
+    async def build() -> Built:
+        builds.append("built")
+        return WRITTEN
+
+    held = StoredFeed("held-etag", 1, b"held", b"held-gzip")
+    store.local.put("public", held)
+    store.local.put("private", held)
+    try:
+        public = await store.get("public", build)
+        private = await store.get("private", build, private=True)
+    finally:
+        await away.aclose()
+    # a public feed from the process's copy; a private one never (its address may be revoked)
+    assert (public, builds) == (held, ["built"])
+    assert private is not None
+    assert private.body == WRITTEN.body
