@@ -244,6 +244,7 @@ def run_demo(settings: Settings) -> int:
             say(f"  OpenAPI      {base}/schema/openapi.json")
             say(f"  health       {base}/healthz")
             say(f"  readiness    {base}/readyz")
+            say(f"  calendar     webcal://{base.split('://', 1)[1]}/feeds/events.ics")
             for what, path in report.links:
                 say(f"  {what:<12} {base}{path}")
             if report.accounts:
