@@ -15,7 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration, vRecur, vText
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vRecur,
+    vText,
+)
 
 from year2026.calendar.items import CalendarItem, ItemStatus
 
@@ -116,11 +127,61 @@ def component_bytes(item: CalendarItem, organizer_address: str) -> bytes:
     return written
 
 
+#: what a zone says at an instant: its offset, its name, whether it is summer time
+_ZoneState = tuple[dt.timedelta, str, bool]
+
+
+def _zone_state(zone: ZoneInfo, instant: dt.datetime) -> _ZoneState:
+    local = instant.astimezone(zone)
+    offset = local.utcoffset()
+    assert offset is not None  # an aware time in a ZoneInfo always has one
+    return offset, local.tzname() or "", bool(local.dst())
+
+
+def _zone_changes(zone: ZoneInfo) -> list[tuple[dt.datetime, _ZoneState, _ZoneState]]:
+    """(the instant, the state before, the state from then on) for the start of `ZONE_WINDOW`
+    and each change within it, found day by day and then to the second."""
+    first, last = (
+        dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC) for day in ZONE_WINDOW
+    )
+    changes = [(first, _zone_state(zone, first), _zone_state(zone, first))]
+    day, second = dt.timedelta(days=1), dt.timedelta(seconds=1)
+    instant = first
+    while instant < last:
+        before, after = instant, instant + day
+        if _zone_state(zone, before) != _zone_state(zone, after):
+            while after - before > second:
+                middle = before + (after - before) // 2
+                if _zone_state(zone, middle) == _zone_state(zone, before):
+                    before = middle
+                else:
+                    after = middle
+            changes.append((after, _zone_state(zone, before), _zone_state(zone, after)))
+        instant += day
+    return changes
+
+
 @functools.lru_cache(maxsize=64)
 def timezone_bytes(zone_name: str) -> bytes:
-    """The VTIMEZONE of an IANA zone over `ZONE_WINDOW`, from the tzdata package's rules."""
-    zone = Timezone.from_tzinfo(ZoneInfo(zone_name), zone_name, *ZONE_WINDOW)
-    return zone.to_ical()  # type: ignore[no-any-return]
+    """The VTIMEZONE of an IANA zone over `ZONE_WINDOW`, from the tzdata package's rules: one
+    STANDARD or DAYLIGHT for each change, its DTSTART the wall-clock time the change happens at,
+    read in the offset before it (RFC 5545 §3.6.5).
+
+    Not RDATE lists, as `Timezone.from_tzinfo` writes them: ical.js and vobject read only the
+    first value of an RDATE line (and ical.js drops the DTSTART of a sub-component with RDATEs),
+    so from the window's third year on both read every summer as winter.
+    """
+    zone = ZoneInfo(zone_name)
+    timezone = Timezone()
+    timezone.add("tzid", zone_name)
+    for instant, (offset_before, _, _), (offset, name, summer) in _zone_changes(zone):
+        part = TimezoneDaylight() if summer else TimezoneStandard()
+        part.add("dtstart", (instant + offset_before).replace(tzinfo=None))
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", offset_before)
+        part.add("tzoffsetto", offset)
+        timezone.add_component(part)
+    return timezone.to_ical()  # type: ignore[no-any-return]
 
 
 def header_bytes(header: FeedHeader) -> bytes:
