@@ -3,6 +3,7 @@ publisher) and a small feed written from its items (one event, one session)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 
 from redis.exceptions import RedisError
@@ -20,12 +21,13 @@ from year2026.calendar.store import (
     Built,
     FeedStore,
     StoredFeed,
-    compressed,
-    etag_of,
     owner_dependents,
 )
 from year2026.i18n import Language
 from year2026.settings import Settings
+
+#: how long a listing past the publisher's `MAX_LISTINGS` is kept
+UNKEPT_LISTING_SECONDS = 60
 
 
 async def listing_feed(
@@ -41,17 +43,14 @@ async def listing_feed(
     key = listing_key(name, language, query)
 
     async def build() -> Built:
-        return await build_listing(parts, name, language, query, calendar_context(settings))
+        built = await build_listing(parts, name, language, query, calendar_context(settings))
+        try:
+            kept = await remember_listing(store, key, name, language, query)
+        except RedisError:
+            kept = True  # not stored either: the store answers without Redis as it can
+        # a listing the publisher does not keep written lives a minute: never staler than that
+        return built if kept else dataclasses.replace(built, seconds=UNKEPT_LISTING_SECONDS)
 
-    try:
-        kept = await remember_listing(store, key, name, language, query)
-    except RedisError:
-        kept = True  # the store answers without Redis as well as it can
-    if not kept:
-        built = await build()
-        return StoredFeed(
-            etag_of(built.body), int(built.modified.timestamp()), built.body, compressed(built.body)
-        )
     feed = await store.get(key, build)
     assert feed is not None  # a listing always exists (perhaps empty)
     return feed

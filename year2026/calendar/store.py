@@ -96,6 +96,8 @@ class Built:
     body: bytes
     modified: dt.datetime
     dependents: tuple[str, ...] = ()
+    #: how long it is kept unless a change deletes it first
+    seconds: int = FEED_SECONDS
 
 
 def etag_of(body: bytes) -> str:
@@ -213,7 +215,7 @@ class FeedStore:
                 feed.modified,
                 feed.body,
                 feed.gzipped,
-                FEED_SECONDS,
+                built.seconds,
                 LAST_SECONDS,
                 *built.dependents,
             ],
