@@ -50,18 +50,23 @@ browser:
 	else echo "no $(BROWSER_PACKAGE), and not root with apt: the browser tests will skip"; fi
 
 
-# The load generator of bench/bench_registration.py (Debian's wrk), installed the same way; not
-# part of `make test`.
+# The load generator of the benches (Debian's wrk), installed the same way; not part of
+# `make test`.
 BENCH_PACKAGES := wrk
-.PHONY: bench-tools bench
+.PHONY: bench-tools bench bench-feeds
 bench-tools:
 	@if command -v wrk >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends $(BENCH_PACKAGES) >/dev/null; \
-	else echo "no wrk, and not root with apt: install wrk to run bench/bench_registration.py"; \
+	else echo "no wrk, and not root with apt: install wrk to run the benches"; \
 		exit 1; fi
 
 ## make bench: the registration rush against the raw claim rate (a few minutes; not a test)
 bench: $(VENV)/.synced bench-tools
 	$(VENV)/bin/python bench/bench_registration.py
+
+## make bench-feeds: calendar feeds against a bare handler, re-publishing against a full rebuild
+## (about two minutes; not a test)
+bench-feeds: $(VENV)/.synced bench-tools
+	$(VENV)/bin/python bench/bench_feeds.py

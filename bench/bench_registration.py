@@ -49,14 +49,12 @@ import contextlib
 import datetime as dt
 import io
 import json
-import os
 import random
 import resource
 import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -66,7 +64,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from serving import percentile, serve_api
+from serving import cpu_seconds, percentile, serve_api, serve_bare
 
 from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, load_settings
@@ -378,20 +376,6 @@ class Bench:
     bare_port: int
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time used so far by the process and its children (uvicorn's workers), from /proc."""
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        proc = Path(f"/proc/{current}")
-        fields = (proc / "stat").read_text().rpartition(")")[2].split()
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
-        for task in (proc / "task").iterdir():
-            pending += [int(child) for child in (task / "children").read_text().split()]
-    return total
-
-
 async def scenario(label: str, bench: Bench, events: list[dict[str, Any]]) -> bool:
     """Every person registers once at each event, people interleaved across events, so that
     the first requests already spread over all of them."""
@@ -448,26 +432,13 @@ async def bare_rush(bench: Bench, pools: int) -> Rush:
     return await rush(bench.wrk, bench.bare_port, plan, bench.connections, bench.folder)
 
 
-def serve_bare(environment: dict[str, str], port: int, connections: int, log: Path) -> Any:
-    """bench/bare_claim.py under uvicorn, as its own process, once it answers."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
-             "bare_claim:app", "--port", str(port), "--log-level", "warning",
-             "--no-access-log"],
-            env={**os.environ, **environment, "BARE_CLAIM_CONNECTIONS": str(connections)},
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        else:
-            return process
-    process.kill()
-    raise SystemExit(f"the bare handler did not start:\n{log.read_text()[-2000:]}")
+def serve_bare_claim(
+    environment: dict[str, str], port: int, connections: int, log: Path
+) -> subprocess.Popen[bytes]:
+    """bench/bare_claim.py under uvicorn (one process), as its own process, once it answers."""
+    return serve_bare(
+        "bare_claim:app", {**environment, "BARE_CLAIM_CONNECTIONS": str(connections)}, port, log
+    )
 
 
 async def warm_up(http: httpx.AsyncClient, event: dict[str, Any], tokens: list[str]) -> None:
@@ -512,7 +483,7 @@ async def run(
         port = settings.port
         api = serve(environment, port, arguments.workers, folder / "api.log")
         bare_port = port + 1
-        bare = serve_bare(
+        bare = serve_bare_claim(
             {"BARE_CLAIM_DSN": settings.effective_database_url},
             bare_port,
             settings.db_pool_max,

@@ -1,5 +1,5 @@
-"""What the benchmarks share: the API started as production runs it, as its own process, and
-the percentiles they report."""
+"""What the benchmarks share: the API started as production runs it, as its own process, a bare
+baseline app under uvicorn beside it, the CPU they use, and the percentiles they report."""
 
 from __future__ import annotations
 
@@ -32,6 +32,46 @@ def serve_api(
             time.sleep(0.2)
     process.kill()
     raise SystemExit(f"the API did not start:\n{log.read_text()[-2000:]}")
+
+
+def serve_bare(
+    app: str, environment: dict[str, str], port: int, log: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
+    """A bare baseline `app` of bench/ (`module:attribute`) under uvicorn, as its own process
+    with `workers` processes and the server options `year2026 serve` uses, once it answers (any
+    status); its output goes to `log`."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent), app,
+             "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+             "--no-access-log", "--no-server-header", "--no-proxy-headers"],
+            env={**os.environ, **environment},
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+        except httpx.HTTPError:
+            time.sleep(0.2)
+        else:
+            return process
+    process.kill()
+    raise SystemExit(f"the bare handler did not start:\n{log.read_text()[-2000:]}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the process and its children (uvicorn's workers), from /proc."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path(f"/proc/{current}")
+        fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        for task in (proc / "task").iterdir():
+            pending += [int(child) for child in (task / "children").read_text().split()]
+    return total
 
 
 def percentile(samples: list[float], share: float) -> float:
