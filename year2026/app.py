@@ -42,7 +42,7 @@ from year2026.domains import CALENDAR_PARTS, PERSONAL_DATA
 from year2026.errors import EXCEPTION_HANDLERS
 from year2026.guards import provide_principal
 from year2026.health import HealthController
-from year2026.observability import RequestContextMiddleware
+from year2026.observability import RequestContextMiddleware, configure_logging
 from year2026.openapi import BEARER_SCHEME, ProblemResponsesPlugin, StrictStructSchemaPlugin
 from year2026.people.controllers import RegionsController
 from year2026.people.org_controllers import AdminController, OrganizationsController
@@ -54,6 +54,14 @@ from year2026.seats import ClaimGate
 from year2026.settings import Settings, get_settings
 
 API_VERSION = "0.1.0"
+
+
+def create_served_app() -> Litestar:
+    """The app as `year2026 serve` runs it, in each of its processes: logging configured from
+    the settings first (a process uvicorn spawns starts with none of its parent's)."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)
 
 
 def create_app(

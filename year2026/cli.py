@@ -37,7 +37,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     settings = _settings_or_exit()
     configure_logging(settings)
     uvicorn.run(
-        "year2026.app:create_app",
+        # each API process (uvicorn spawns them) configures its own logging in this factory
+        "year2026.app:create_served_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,

@@ -21,7 +21,12 @@ from litestar.types import ExceptionHandlersMap
 
 from year2026 import exceptions as domain
 from year2026.i18n import Language, Texts, negotiate, pick
-from year2026.observability import REQUEST_ID_HEADER, incoming_request_id, request_id_of
+from year2026.observability import (
+    REQUEST_ID_HEADER,
+    incoming_request_id,
+    loggable_path,
+    request_id_of,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -364,25 +369,31 @@ def handle_unstorable_data(request: Request[Any, Any, Any], error: Exception) ->
     """PostgreSQL refused a value (a NUL byte, an out-of-range number) that input validation let
     through: the request's fault, so a 400 rather than a 500; logged, since the schema should have
     caught it."""
-    log.warning("database refused a value", error=type(error).__name__, path=request.url.path)
+    log.warning(
+        "database refused a value", error=type(error).__name__, path=loggable_path(request.url.path)
+    )
     return problem_response(request, HTTPStatus.BAD_REQUEST)
 
 
 def handle_database_outage(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     """The connection to PostgreSQL broke in the middle of a request (outside the places where
     `year2026.db` turns a failure to connect into `DatabaseUnavailable`)."""
-    log.warning("database unavailable", error=type(error).__name__, path=request.url.path)
+    log.warning(
+        "database unavailable", error=type(error).__name__, path=loggable_path(request.url.path)
+    )
     return handle_domain_error(request, domain.DatabaseUnavailable())
 
 
 def handle_lock_timeout(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
     """A statement waited for a lock longer than `year2026.db.LOCK_TIMEOUT`."""
-    log.warning("lock timeout", path=request.url.path)
+    log.warning("lock timeout", path=loggable_path(request.url.path))
     return handle_domain_error(request, domain.DatabaseBusy())
 
 
 def handle_redis_outage(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
-    log.warning("redis unavailable", error=type(error).__name__, path=request.url.path)
+    log.warning(
+        "redis unavailable", error=type(error).__name__, path=loggable_path(request.url.path)
+    )
     return handle_domain_error(request, domain.RedisUnavailable())
 
 

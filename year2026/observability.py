@@ -23,6 +23,16 @@ _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_log = structlog.get_logger("year2026.access")
 
+#: paths whose last segment is a secret (a private feed's token): logged without it
+_SECRET_PATH = re.compile(r"^(/feeds/private/)[^/]*$")
+
+
+def loggable_path(path: str) -> str:
+    """`path` as logs may show it: a private feed's address names its token, which is as good
+    as the feed itself, so it is cut out."""
+    return _SECRET_PATH.sub(r"\1…", path)
+
+
 #: the id of the HTTP request being served (None outside requests: the worker, the CLI); what
 #: the audit log writes beside each change
 _current_request_id: ContextVar[str | None] = ContextVar("year2026_request_id", default=None)
@@ -42,7 +52,12 @@ def configure_logging(settings: Settings) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # lines below the level are dropped before any processor runs (an access line a request)
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
@@ -122,7 +137,7 @@ class RequestContextMiddleware:
                 access_log.info(
                     "request",
                     method=scope.get("method"),
-                    path=scope.get("path"),
+                    path=loggable_path(scope.get("path", "")),
                     status=status["code"],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 )

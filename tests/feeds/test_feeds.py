@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import gzip
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -403,3 +404,29 @@ async def test_an_event_page_links_to_its_calendar(
     }
     fetched = await client.get(https_url.removeprefix(clean_state.effective_public_url))
     assert [item["uid"] for item in vevents(fetched.content)] == [uid(event)]
+
+
+def _fetch(url: str) -> int:
+    return httpx.get(url, timeout=10).status_code
+
+
+async def test_served_processes_log_as_configured_and_never_a_private_token(
+    client: httpx.AsyncClient, clean_state: Settings, test_servers: ServerSet, tmp_path: Path
+) -> None:
+    person = await people.signed_in_person(clean_state)
+    made = (await client.post("/me/calendar-feed", headers=person.headers)).json()
+    token = made["https_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    environment = {**test_servers.environment, "YEAR2026_LOG_FORMAT": "json"}
+    log = tmp_path / "api.log"
+    # two processes: uvicorn spawns them, and each must configure its own logging
+    with running_api(environment, log, workers=2) as base:
+        statuses = [
+            await asyncio.to_thread(_fetch, f"{base}/feeds/private/{token}.ics") for _ in range(4)
+        ]
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("event") == "request"]
+    assert statuses == [200] * 4
+    assert [(line["path"], line["status"]) for line in access if "feeds" in line["path"]] == [
+        ("/feeds/private/…", 200)
+    ] * 4
+    assert token not in log.read_text()

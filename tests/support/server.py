@@ -49,14 +49,14 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_api(
-    environment: dict[str, str], log_path: Path, port: int | None = None
+    environment: dict[str, str], log_path: Path, port: int | None = None, workers: int = 1
 ) -> Iterator[str]:
     """`year2026 serve` on a (free) loopback port; yields its base URL once /healthz answers."""
     port = port or free_port()
     env = {**os.environ, **environment, "YEAR2026_HOST": "127.0.0.1", "YEAR2026_PORT": str(port)}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "year2026", "serve"],
+            [sys.executable, "-m", "year2026", "serve", "--workers", str(workers)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
