@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -80,9 +82,13 @@ def create_app(
         async with database_pool(settings):
             app.state.redis = await open_redis(settings)  # connects on first use
             app.state.feed_store = FeedStore(app.state.redis)
+            listening = asyncio.create_task(app.state.feed_store.listen())
             try:
                 yield
             finally:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
                 await app.state.redis.aclose()
 
     app = Litestar(

@@ -3,10 +3,12 @@ lands; a person's address goes with their erasure; the export says they had one.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -19,7 +21,15 @@ from tests.support.organizers import Organizer
 from tests.support.registrations import open_event, register
 from year2026.calendar.parts import CalendarContext, Fragment
 from year2026.calendar.publishing import publish_calendars
-from year2026.calendar.store import GENERATION, PREFIX, Built, FeedStore, StoredFeed, feed_key
+from year2026.calendar.store import (
+    GENERATION,
+    PREFIX,
+    Built,
+    FeedStore,
+    StoredFeed,
+    feed_key,
+    owner_dependents,
+)
 from year2026.domains import CALENDAR_PARTS
 from year2026.redis import open_redis
 from year2026.settings import Settings
@@ -154,3 +164,49 @@ async def test_without_redis_feeds_are_written_from_the_database(
     assert (public, builds) == (held, ["built"])
     assert private is not None
     assert private.body == WRITTEN.body
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not within 2 s")
+
+
+async def test_a_listening_process_serves_its_copy_without_redis_until_a_change_is_announced(
+    clean_state: Settings,
+) -> None:
+    clients = [await open_redis(clean_state) for _ in range(3)]
+    publisher, listening, deaf = (FeedStore(client) for client in clients)
+    follower = asyncio.create_task(listening.listen())
+    owner = uuid.uuid4()
+    builds: list[str] = []
+
+    async def build() -> Built:
+        builds.append("built")
+        return dataclasses.replace(WRITTEN, dependents=(owner_dependents(owner),))
+
+    async def commands_for(store: FeedStore) -> int:
+        before = (await clients[0].info("stats"))["total_commands_processed"]
+        for _ in range(10):
+            await store.get("probe", build)
+        after = (await clients[0].info("stats"))["total_commands_processed"]
+        return int(after) - int(before) - 1  # the second INFO counts itself
+
+    try:
+        await _until(lambda: listening.listening)
+        await listening.get("probe", build)
+        await deaf.get("probe", build)  # (read from Redis: written already)
+        # the control: a process that does not listen asks Redis each time (one HGET)
+        asked = (await commands_for(listening), await commands_for(deaf))
+        await publisher.forget([owner_dependents(owner)])
+        await _until(lambda: "probe" not in listening.local.entries)
+        await listening.get("probe", build)
+    finally:
+        follower.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await follower
+        for client in clients:
+            await client.aclose()
+    assert (asked, builds) == ((0, 10), ["built", "built"])

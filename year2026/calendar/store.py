@@ -1,8 +1,11 @@
 """The feeds' cache: written bytes and their ETag in Redis, shared by every API process, with a
 copy in each process's memory that one small Redis read validates.
 
-A request reads only the feed's current ETag from Redis (`HGET`); when the process already holds
-those bytes it answers from memory, else it takes them from Redis once. A feed that is not in
+Each process listens on the channel `calfeed:changes`, where every deletion or rewrite of a feed
+is announced; while it listens, a copy it took from Redis is served from memory with no Redis
+read at all, until an announcement drops it. While it does not listen (Redis away, the channel
+being joined again) a request reads the feed's current ETag from Redis (`HGET`) and answers
+from memory only if it matches; joining the channel again drops every copy. A feed that is not in
 Redis is written by the first request that misses it (one at a time in a process) and stored
 for everyone.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import collections
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
@@ -35,6 +39,8 @@ PREFIX = "calfeed:"
 GENERATION = f"{PREFIX}generation"
 #: the listing feeds' recipes, by key, that the publisher writes again after a change
 LISTINGS = f"{PREFIX}listings"
+#: where deletions and rewrites of feeds are announced: their keys, space-separated
+CHANGES = f"{PREFIX}changes"
 #: a stored feed lives this long without a change (its dependency sets as long)
 FEED_SECONDS = 24 * 3600
 #: each feed's last ETag and Last-Modified, kept past invalidations so Last-Modified only rises
@@ -136,6 +142,10 @@ class _LocalCopies:
         if old is not None:
             self.size -= len(old.body) + len(old.gzipped)
 
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
 
 class FeedStore:
     """The cache as one API process (or the publisher) uses it."""
@@ -145,6 +155,57 @@ class FeedStore:
         self.local = _LocalCopies(local_bytes)
         self._building: dict[str, asyncio.Lock] = {}
         self._store = redis.register_script(_STORE)
+        #: copies served without asking Redis: taken while listening, not announced since
+        self._trusted: set[str] = set()
+        #: raised by every announcement and every (re)join of the channel: a copy read from
+        #: Redis is trusted only if nothing was announced while it was being read
+        self._epoch = 0
+        self.listening = False
+
+    async def listen(self, retry_seconds: float = 1.0) -> None:
+        """Follow the announcements, for as long as the process runs (a task of the app's
+        lifespan); after a lost connection, join again and drop every copy."""
+        while True:
+            pubsub = self.redis.pubsub()
+            try:
+                await pubsub.subscribe(CHANGES)
+                while True:
+                    # with its own timeout: the client's socket timeout would end a quiet wait
+                    message = await pubsub.get_message(timeout=10.0)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":
+                        self._forget_locally(None)  # what was read before may be stale
+                        self.listening = True
+                    elif message["type"] == "message":
+                        self._forget_locally(message["data"].decode().split())
+            except (RedisError, OSError):
+                logger.warning("calendar feed announcements unavailable; asking Redis each time")
+            finally:
+                self.listening = False
+                self._forget_locally(None)
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await asyncio.sleep(retry_seconds)
+
+    def _forget_locally(self, keys: Iterable[str] | None) -> None:
+        self._epoch += 1
+        if keys is None:
+            self._trusted.clear()
+            self.local.clear()
+            return
+        for key in keys:
+            self._trusted.discard(key)
+            self.local.discard(key)
+
+    def _keep(self, key: str, feed: StoredFeed, epoch: int) -> None:
+        """Hold `feed`, read from Redis (or written) since `epoch`; trusted only if nothing was
+        announced meanwhile and the channel is being followed."""
+        self.local.put(key, feed)
+        if self.listening and epoch == self._epoch and key in self.local.entries:
+            self._trusted.add(key)
+        else:
+            self._trusted.discard(key)
 
     async def get(
         self, key: str, build: Callable[[], Awaitable[Built | None]], *, private: bool = False
@@ -168,9 +229,13 @@ class FeedStore:
         self, key: str, build: Callable[[], Awaitable[Built | None]]
     ) -> StoredFeed | None:
         held = self.local.get(key)
+        if held is not None and key in self._trusted:
+            return held
+        epoch = self._epoch
         current = await self.redis.hget(feed_key(key), "etag")  # type: ignore[misc]
         if current is not None:
             if held is not None and held.etag == current.decode():
+                self._keep(key, held, epoch)
                 return held
             found = await self._read(key)
             if found is not None:
@@ -193,13 +258,14 @@ class FeedStore:
                 self._building.pop(key, None)
 
     async def _read(self, key: str) -> StoredFeed | None:
+        epoch = self._epoch
         etag, modified, body, gzipped = await self.redis.hmget(  # type: ignore[misc]
             feed_key(key), ["etag", "modified", "body", "gzip"]
         )
         if etag is None or modified is None or body is None or gzipped is None:
             return None
         feed = StoredFeed(etag.decode(), int(modified), body, gzipped)
-        self.local.put(key, feed)
+        self._keep(key, feed, epoch)
         return feed
 
     async def store(self, key: str, built: Built, *, generation: str | None) -> StoredFeed:
@@ -207,6 +273,7 @@ class FeedStore:
         in any case: the publisher's own writes). Answers what was written, or, when a change
         was published meanwhile, `built` unstored (the next request writes it again)."""
         feed = _feed(built, int(built.modified.timestamp()))
+        epoch = self._epoch
         modified = await self._store(
             keys=[GENERATION, feed_key(key), _last_key(key)],
             args=[
@@ -223,11 +290,14 @@ class FeedStore:
         if modified is None:
             return feed
         stored = StoredFeed(feed.etag, int(modified), feed.body, feed.gzipped)
-        self.local.put(key, stored)
+        if generation is None:  # the publisher's rewrite: processes holding the old one drop it
+            await self.redis.publish(CHANGES, key)
+        self._keep(key, stored, epoch)
         return stored
 
     async def forget(self, dependents: Iterable[str]) -> int:
-        """Raise the generation, then delete every feed in the `dependents` sets."""
+        """Raise the generation, then delete every feed in the `dependents` sets, here at once
+        and in every other process by announcing it."""
         sets = list(dependents)
         await self.redis.incr(GENERATION)
         if not sets:
@@ -236,9 +306,13 @@ class FeedStore:
             for name in sets:
                 pipe.smembers(name)
             members = await pipe.execute()
-        keys = {key for group in members for key in group}
-        if keys or sets:
-            await self.redis.delete(*keys, *sets)
+        # the sets hold the feeds' Redis keys; processes hold them by their short keys
+        stored = sorted({name.decode() for group in members for name in group})
+        keys = [name.removeprefix(feed_key("")) for name in stored]
+        await self.redis.delete(*stored, *sets)
+        self._forget_locally(keys)
+        if keys:
+            await self.redis.publish(CHANGES, " ".join(keys))
         return len(keys)
 
 
