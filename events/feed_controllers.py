@@ -15,7 +15,7 @@ from events.schemas import LINE_TEXT
 from year2026.calendar.controllers import calendar_parts, feed_store
 from year2026.calendar.errors import FeedNotFound
 from year2026.calendar.feeds import items_feed, listing_feed
-from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, feed_response
+from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, FeedTerms, feed_response
 from year2026.calendar.parts import CalendarContext
 from year2026.i18n import Language, requested_language
 from year2026.parameters import ReaderLanguage
@@ -50,14 +50,13 @@ def _respond(
     request: Request[Any, Any, Any], feed: Any, filename: str, lang: Language | None
 ) -> Response[bytes]:
     settings: Settings = request.app.state.settings
-    return feed_response(
-        request,
-        feed,
+    terms = FeedTerms(
         private=False,
         max_age=settings.feed_refresh_minutes * 60,
         filename=filename,
         varies_by_language=lang is None,
     )
+    return feed_response(request, feed, terms)
 
 
 class EventFeedsController(Controller):

@@ -38,6 +38,7 @@ from year2026.auth.controllers import AuthController, JwksController, MeControll
 from year2026.auth.oidc_controller import OidcController
 from year2026.auth.sessions import TokenIssuer
 from year2026.calendar.controllers import MyCalendarFeedController, PrivateFeedController
+from year2026.calendar.fast_path import FeedFastPath
 from year2026.calendar.store import FeedStore
 from year2026.db import database_pool
 from year2026.domains import CALENDAR_PARTS, PERSONAL_DATA
@@ -119,7 +120,8 @@ def create_app(
         before_request=check_request,
         lifespan=[connections],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestContextMiddleware],
+        # the fast path inside: it has the request id and access line, and the same headers
+        middleware=[RequestContextMiddleware, FeedFastPath],
         # a hook, not middleware, so that it also sees the answers to unmatched routes
         before_send=[ResponseHeaders(settings)],
         plugins=[ProblemResponsesPlugin(), StrictStructSchemaPlugin(), ResponseCacheRefused()],

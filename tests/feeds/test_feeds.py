@@ -430,3 +430,36 @@ async def test_served_processes_log_as_configured_and_never_a_private_token(
         ("/feeds/private/…", 200)
     ] * 4
     assert token not in log.read_text()
+
+
+async def test_a_request_asked_again_is_answered_the_same(
+    client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
+) -> None:
+    """The second of two identical requests is answered from the process's copy without the
+    route (the fast path): headers and bytes as the route gave them."""
+    event = await open_event(client, organizer)
+    await publish(clean_state)
+    etag = (await client.get(LISTING, headers={"Accept-Encoding": "identity"})).headers["etag"]
+    cases = [
+        ("GET", LISTING, {"Accept-Encoding": "gzip"}),
+        ("GET", LISTING, {"Accept-Encoding": "identity", "If-None-Match": etag}),
+        ("HEAD", f"/feeds/events/{event['slug']}.ics", {"Accept-Language": "ru"}),
+        (
+            "GET",
+            f"/feeds/events/{event['slug']}.ics",
+            {"Accept-Language": "en", "Accept-Encoding": "identity"},
+        ),
+    ]
+
+    async def asked(method: str, path: str, headers: dict[str, str]) -> tuple[Any, ...]:
+        async with client.stream(method, path, headers=headers) as response:
+            body = b"".join([part async for part in response.aiter_raw()])
+        shown = sorted((k, v) for k, v in response.headers.items() if k != "x-request-id")
+        return response.status_code, shown, body
+
+    first = [await asked(*case) for case in cases]
+    again = [await asked(*case) for case in cases]
+    assert again == first
+    assert [answer[0] for answer in first] == [200, 304, 200, 200]
+    summaries = [item["summary"] for item in vevents(first[3][2])]
+    assert summaries == ["AI Day"]  # in the language asked, not the first request's

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from year2026.calendar import private
 from year2026.calendar.errors import FeedNotFound, NoCalendarFeed
-from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, feed_response
+from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, FeedTerms, feed_response
 from year2026.calendar.parts import CalendarParts
 from year2026.calendar.private import FeedAddress
 from year2026.calendar.schemas import (
@@ -73,14 +73,13 @@ class PrivateFeedController(Controller):
         )
         if feed is None:
             raise FeedNotFound
-        return feed_response(
-            request,
-            feed,
+        terms = FeedTerms(
             private=True,
             max_age=settings.feed_refresh_minutes * 60,
             filename="year2026-my-calendar.ics",
             varies_by_language=False,
         )
+        return feed_response(request, feed, terms)
 
 
 def _address(settings: Settings, feed: FeedAddress) -> CalendarFeedAddress:

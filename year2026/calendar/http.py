@@ -5,6 +5,8 @@ a public or private feed may have."""
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response
@@ -15,6 +17,7 @@ from year2026.calendar.store import StoredFeed
 
 #: Litestar adds "; charset=utf-8" to a text type
 MEDIA_TYPE = "text/calendar"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 GZIP_SUFFIX = "-gzip"
 #: what a feed's route declares: its media type and its 304
 FEED_MEDIA_TYPE = MEDIA_TYPE
@@ -52,12 +55,12 @@ def _accepts_gzip(header: str) -> bool:
     return False
 
 
-def _not_modified(request: Request[Any, Any, Any], feed: StoredFeed) -> bool:
-    if_none_match = request.headers.get("if-none-match")
+def _not_modified(headers: Mapping[str, str], feed: StoredFeed) -> bool:
+    if_none_match = headers.get("if-none-match")
     if if_none_match is not None:
         tags = _tags(if_none_match)
         return tags is None or bool(tags & {feed.etag, feed.etag + GZIP_SUFFIX})
-    if_modified_since = request.headers.get("if-modified-since")
+    if_modified_since = headers.get("if-modified-since")
     if if_modified_since:
         try:
             since = email.utils.parsedate_to_datetime(if_modified_since)
@@ -69,30 +72,52 @@ def _not_modified(request: Request[Any, Any, Any], feed: StoredFeed) -> bool:
     return False
 
 
-def feed_response(
-    request: Request[Any, Any, Any],
-    feed: StoredFeed,
-    *,
-    private: bool,
-    max_age: int,
-    filename: str,
-    varies_by_language: bool,
-) -> Response[bytes]:
-    gzipped = _accepts_gzip(request.headers.get("accept-encoding", ""))
-    vary = ["Accept-Encoding", *(["Accept-Language"] if varies_by_language else [])]
-    headers = {
-        "ETag": f'"{feed.etag}{GZIP_SUFFIX if gzipped else ""}"',
-        "Last-Modified": email.utils.formatdate(feed.modified, usegmt=True),
-        "Cache-Control": f"{'private' if private else 'public'}, max-age={max_age}",
-        "Vary": ", ".join(vary),
+@dataclass(frozen=True, slots=True)
+class FeedTerms:
+    """How a feed's route answers it, whatever its bytes are now."""
+
+    private: bool
+    max_age: int
+    filename: str
+    #: its texts follow Accept-Language (no `lang` in the query)
+    varies_by_language: bool
+
+
+#: where a feed's route leaves (key, terms) for `fast_path` to learn the request from
+FEED_STATE = "year2026.feed"
+
+
+def answer(
+    method: str, headers: Mapping[str, str], feed: StoredFeed, terms: FeedTerms
+) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of the answer to a GET or HEAD (`headers`: the request's, by
+    lower-case name): the one place both the route and the fast path answer from."""
+    gzipped = _accepts_gzip(headers.get("accept-encoding", ""))
+    vary = ["Accept-Encoding", *(["Accept-Language"] if terms.varies_by_language else [])]
+    answered = {
+        "etag": f'"{feed.etag}{GZIP_SUFFIX if gzipped else ""}"',
+        "last-modified": email.utils.formatdate(feed.modified, usegmt=True),
+        "cache-control": f"{'private' if terms.private else 'public'}, max-age={terms.max_age}",
+        "vary": ", ".join(vary),
     }
-    if _not_modified(request, feed):
-        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+    if _not_modified(headers, feed):
+        return HTTP_304_NOT_MODIFIED, answered, b""
     body = feed.gzipped if gzipped else feed.body
-    headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    answered["content-type"] = CONTENT_TYPE
+    answered["content-disposition"] = f'inline; filename="{terms.filename}"'
     if gzipped:
-        headers["Content-Encoding"] = "gzip"
-    if request.method == "HEAD":
-        headers["Content-Length"] = str(len(body))
-        body = b""
-    return Response(body, status_code=HTTP_200_OK, media_type=MEDIA_TYPE, headers=headers)
+        answered["content-encoding"] = "gzip"
+    answered["content-length"] = str(len(body))
+    return HTTP_200_OK, answered, b"" if method == "HEAD" else body
+
+
+def feed_response(
+    request: Request[Any, Any, Any], feed: StoredFeed, terms: FeedTerms
+) -> Response[bytes]:
+    request.scope.setdefault("state", {})[FEED_STATE] = (feed.key, terms)
+    status, headers, body = answer(request.method, request.headers, feed, terms)
+    headers.pop("content-type", None)  # Litestar writes it from the media type
+    if request.method != "HEAD":
+        headers.pop("content-length")  # and the length from the body
+    media_type = MEDIA_TYPE if status == HTTP_200_OK else None
+    return Response(body, status_code=status, media_type=media_type, headers=headers)

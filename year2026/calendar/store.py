@@ -92,6 +92,8 @@ class StoredFeed:
     modified: int
     body: bytes
     gzipped: bytes
+    #: the feed's key in the store (its requests may then be answered by `fast_path`)
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,10 @@ class FeedStore:
         self._epoch = 0
         self.listening = False
 
+    def trusted_copy(self, key: str) -> StoredFeed | None:
+        """This process's copy of `key` if it may be served without asking Redis."""
+        return self.local.get(key) if key in self._trusted else None
+
     async def listen(self, retry_seconds: float = 1.0) -> None:
         """Follow the announcements, for as long as the process runs (a task of the app's
         lifespan); after a lost connection, join again and drop every copy."""
@@ -223,7 +229,7 @@ class FeedStore:
             if held is not None:
                 return held
             built = await build()
-            return None if built is None else _feed(built, int(built.modified.timestamp()))
+            return None if built is None else _feed(built, int(built.modified.timestamp()), key)
 
     async def _get(
         self, key: str, build: Callable[[], Awaitable[Built | None]]
@@ -264,7 +270,7 @@ class FeedStore:
         )
         if etag is None or modified is None or body is None or gzipped is None:
             return None
-        feed = StoredFeed(etag.decode(), int(modified), body, gzipped)
+        feed = StoredFeed(etag.decode(), int(modified), body, gzipped, key)
         self._keep(key, feed, epoch)
         return feed
 
@@ -272,7 +278,7 @@ class FeedStore:
         """Store `built` as `key` (only if the generation is still `generation`; None stores it
         in any case: the publisher's own writes). Answers what was written, or, when a change
         was published meanwhile, `built` unstored (the next request writes it again)."""
-        feed = _feed(built, int(built.modified.timestamp()))
+        feed = _feed(built, int(built.modified.timestamp()), key)
         epoch = self._epoch
         modified = await self._store(
             keys=[GENERATION, feed_key(key), _last_key(key)],
@@ -289,7 +295,7 @@ class FeedStore:
         )
         if modified is None:
             return feed
-        stored = StoredFeed(feed.etag, int(modified), feed.body, feed.gzipped)
+        stored = StoredFeed(feed.etag, int(modified), feed.body, feed.gzipped, key)
         if generation is None:  # the publisher's rewrite: processes holding the old one drop it
             await self.redis.publish(CHANGES, key)
         self._keep(key, stored, epoch)
@@ -316,5 +322,5 @@ class FeedStore:
         return len(keys)
 
 
-def _feed(built: Built, modified: int) -> StoredFeed:
-    return StoredFeed(etag_of(built.body), modified, built.body, compressed(built.body))
+def _feed(built: Built, modified: int, key: str) -> StoredFeed:
+    return StoredFeed(etag_of(built.body), modified, built.body, compressed(built.body), key)
