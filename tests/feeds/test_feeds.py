@@ -463,3 +463,15 @@ async def test_a_request_asked_again_is_answered_the_same(
     assert [answer[0] for answer in first] == [200, 304, 200, 200]
     summaries = [item["summary"] for item in vevents(first[3][2])]
     assert summaries == ["AI Day"]  # in the language asked, not the first request's
+
+
+async def test_a_first_request_may_be_conditional(
+    client: httpx.AsyncClient, organizer: Organizer, clean_state: Settings
+) -> None:
+    """A 304 from the route itself (not the fast path): a process that has not seen the request
+    yet, asked with the ETag another process gave."""
+    event = await open_event(client, organizer)
+    path = f"/feeds/events/{event['id']}.ics?lang=en"
+    etag = (await client.get(path)).headers["etag"]
+    again = await client.get(f"{path}&sessions=true", headers={"If-None-Match": etag})
+    assert again.status_code == 304

@@ -118,6 +118,6 @@ def feed_response(
     status, headers, body = answer(request.method, request.headers, feed, terms)
     headers.pop("content-type", None)  # Litestar writes it from the media type
     if request.method != "HEAD":
-        headers.pop("content-length")  # and the length from the body
+        headers.pop("content-length", None)  # and the length from the body
     media_type = MEDIA_TYPE if status == HTTP_200_OK else None
     return Response(body, status_code=status, media_type=media_type, headers=headers)
