@@ -16,7 +16,7 @@ from icalendar import Calendar
 from redis.asyncio import Redis
 
 from tests.support import people
-from tests.support.feeds import publish
+from tests.support.feeds import private_feed_of, publish
 from tests.support.organizers import Organizer
 from tests.support.registrations import open_event, register
 from year2026.calendar.parts import CalendarContext, Fragment
@@ -76,8 +76,7 @@ async def test_erasure_ends_the_private_address_and_export_shows_it(
     event = await open_event(client, organizer)
     person = await people.signed_in_person(clean_state)
     await register(client, person, event)
-    made = (await client.post("/me/calendar-feed", headers=person.headers)).json()
-    path = "/" + made["https_url"].split("://", 1)[1].split("/", 1)[1]
+    made, path = await private_feed_of(client, person)
     assert (await client.get(path)).status_code == 200
     exported = (await client.get("/me/export", headers=person.headers)).json()
     assert exported["calendar_feed"] == {"created_at": made["created_at"], "reminder_minutes": None}

@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from tests.support import people
 from tests.support.events import create_event
-from tests.support.feeds import publish
+from tests.support.feeds import path_of, private_feed_of, publish
 from tests.support.organizers import Organizer
 from tests.support.registrations import cancel_mine, open_event, register
 from tests.support.server import ServerSet, running_api
@@ -291,7 +291,7 @@ async def test_private_feed_follows_registrations_and_rotation_cuts_the_old_addr
     address = made.json()["https_url"]
     assert made.json()["webcal_url"] == "webcal://" + address.split("://", 1)[1]
     assert len(address) < 256
-    path = "/" + address.split("://", 1)[1].split("/", 1)[1] + "?lang=en"
+    path = path_of(address) + "?lang=en"
 
     first = await client.get(path)
     [confirmed] = vevents(first.content)
@@ -304,7 +304,7 @@ async def test_private_feed_follows_registrations_and_rotation_cuts_the_old_addr
     assert cancelled == {**confirmed, "status": "CANCELLED", "sequence": confirmed["sequence"] + 1}
 
     rotated = await client.post("/me/calendar-feed", headers=person.headers)
-    new_path = "/" + rotated.json()["https_url"].split("://", 1)[1].split("/", 1)[1]
+    new_path = path_of(rotated.json()["https_url"])
     assert (await client.get(path)).status_code == 404  # at once: nothing was published
     assert (await client.get(new_path)).status_code == 200
 
@@ -321,8 +321,7 @@ async def test_reminder_preference_adds_an_alarm_to_the_private_feed(
     event = await open_event(client, organizer)
     person = await people.signed_in_person(clean_state)
     await register(client, person, event)
-    made = (await client.post("/me/calendar-feed", headers=person.headers)).json()
-    path = "/" + made["https_url"].split("://", 1)[1].split("/", 1)[1]
+    made, path = await private_feed_of(client, person)
     assert Calendar.from_ical((await client.get(path)).content).walk("VALARM") == []
 
     changed = await client.patch(
@@ -374,8 +373,7 @@ async def test_private_feed_is_in_the_persons_language_and_follows_its_change(
     event = await open_event(client, organizer)
     person = await people.signed_in_person(clean_state)
     await register(client, person, event)
-    made = (await client.post("/me/calendar-feed", headers=person.headers)).json()
-    path = "/" + made["https_url"].split("://", 1)[1].split("/", 1)[1]
+    _, path = await private_feed_of(client, person)
 
     async def name_and_summaries() -> tuple[str, list[str]]:
         body = (await client.get(path)).content

@@ -4,9 +4,11 @@ fetching a feed as a calendar app does."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import httpx
 
+from tests.support.people import SignedIn
 from year2026.calendar.publishing import Published, publish_calendars
 from year2026.calendar.store import FeedStore
 from year2026.domains import CALENDAR_PARTS
@@ -29,3 +31,19 @@ async def fetch_feed(client: httpx.AsyncClient, path: str, **headers: str) -> ht
     """A calendar app's fetch of `path` (`If-None-Match=…` and the like as keyword headers)."""
     named = {name.replace("_", "-"): value for name, value in headers.items()}
     return await client.get(path, headers=named)
+
+
+def path_of(address: str) -> str:
+    """The path of a feed's address (`https://host/feeds/…` → `/feeds/…`), to ask the app."""
+    return "/" + address.split("://", 1)[1].split("/", 1)[1]
+
+
+async def private_feed_of(
+    client: httpx.AsyncClient, person: SignedIn
+) -> tuple[dict[str, Any], str]:
+    """A new private feed address of the person: what `POST /me/calendar-feed` answered, and the
+    feed's path."""
+    made = await client.post("/me/calendar-feed", headers=person.headers)
+    assert made.status_code == 201, made.text
+    body: dict[str, Any] = made.json()
+    return body, path_of(body["https_url"])
