@@ -87,9 +87,10 @@ def create_app(
             try:
                 yield
             finally:
-                listening.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await listening
+                app.state.feed_store.stop_listening()
+                listening.cancel()  # (redis-py may swallow it while waiting for a message)
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(listening, 2)
                 await app.state.redis.aclose()
 
     app = Litestar(

@@ -163,6 +163,7 @@ class FeedStore:
         #: Redis is trusted only if nothing was announced while it was being read
         self._epoch = 0
         self.listening = False
+        self._stopping = False
 
     def trusted_copy(self, key: str) -> StoredFeed | None:
         """This process's copy of `key` if it may be served without asking Redis."""
@@ -170,14 +171,16 @@ class FeedStore:
 
     async def listen(self, retry_seconds: float = 1.0) -> None:
         """Follow the announcements, for as long as the process runs (a task of the app's
-        lifespan); after a lost connection, join again and drop every copy."""
-        while True:
+        lifespan, ended by `stop_listening`); after a lost connection, join again and drop every
+        copy."""
+        while not self._stopping:
             pubsub = self.redis.pubsub()
             try:
                 await pubsub.subscribe(CHANGES)
-                while True:
-                    # with its own timeout: the client's socket timeout would end a quiet wait
-                    message = await pubsub.get_message(timeout=10.0)
+                while not self._stopping:
+                    # a short wait of its own: the client's socket timeout would end a quiet
+                    # wait, and a stop is seen within it (redis-py may swallow a cancellation)
+                    message = await pubsub.get_message(timeout=0.25)
                     if message is None:
                         continue
                     if message["type"] == "subscribe":
@@ -186,13 +189,19 @@ class FeedStore:
                     elif message["type"] == "message":
                         self._forget_locally(message["data"].decode().split())
             except (RedisError, OSError):
-                logger.warning("calendar feed announcements unavailable; asking Redis each time")
+                # (redis-py turns a cancellation while it waits into a connection error)
+                if not self._stopping:
+                    logger.warning("calendar feed announcements unavailable; asking Redis")
             finally:
                 self.listening = False
                 self._forget_locally(None)
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]
-            await asyncio.sleep(retry_seconds)
+            if not self._stopping:
+                await asyncio.sleep(retry_seconds)
+
+    def stop_listening(self) -> None:
+        self._stopping = True
 
     def _forget_locally(self, keys: Iterable[str] | None) -> None:
         self._epoch += 1
