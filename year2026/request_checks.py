@@ -19,9 +19,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import ClientException, HTTPException, SerializationException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
@@ -65,3 +71,26 @@ async def refuse_unreadable_json_body(request: Request[Any, Any, Any]) -> None:
         raise ClientException("JSON is malformed: a string is not valid UTF-8") from error
     except RecursionError as error:
         raise ClientException("JSON is malformed: nested too deeply") from error
+    _refuse_values_only_lenient_decoding_takes(request.route_handler, body)
+
+
+def _refuse_values_only_lenient_decoding_takes(handler: HTTPRouteHandler, body: bytes) -> None:
+    """Litestar converts a body with msgspec's lenient rules (made for query strings), which
+    take a number for a date-time (as a Unix time) and the like, where the schema says a string:
+    such a body is refused as the schema says, naming the field. Anything the strict rules
+    refuse for another reason is left to Litestar's own validation and its messages."""
+    data_type = handler.parsed_fn_signature.parameters["data"].annotation
+    try:
+        msgspec.json.decode(body, type=data_type, strict=True)
+    except msgspec.ValidationError as strict_error:
+        try:
+            msgspec.json.decode(body, type=data_type, strict=False)
+        except msgspec.ValidationError:
+            return  # refused either way: Litestar says why
+        message, _, path = str(strict_error).rpartition(" - at `")
+        key = path.removesuffix("`").removeprefix("$").removeprefix(".")
+        raise ValidationException(
+            detail="Validation failed", extra=[{"message": message, "key": key, "source": "body"}]
+        ) from strict_error
+    except msgspec.DecodeError:
+        return  # not our concern here

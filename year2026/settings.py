@@ -56,6 +56,9 @@ ENVIRONMENT: dict[str, str] = {
     "once, per API process; the rest queue (default 4)",
     "SEAT_CLAIM_WAIT_SECONDS": "how long a queued registration waits before it is answered 503 "
     "with Retry-After (default 10)",
+    "MAIL_FROM": "the platform's own address: ORGANIZER of calendar items (noreply@year2026.kz)",
+    "FEED_KEEP_DAYS": "days ended or cancelled items stay in calendar feeds (default 30)",
+    "FEED_REFRESH_MINUTES": "how often feeds ask calendar apps to fetch again (default 60)",
 }
 
 

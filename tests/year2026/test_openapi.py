@@ -99,6 +99,15 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /events/{event}/check-ins/batch": BEARER,
         "DELETE /events/{event}/check-ins/{registration}": BEARER,
         "GET /events/{event}/check-in-list": BEARER,
+        # calendar apps hold no token: the feeds need none (a private feed's address is its key)
+        "GET /feeds/events.ics": None,
+        "GET /feeds/events/{file}": None,
+        "GET /feeds/sessions/{file}": None,
+        "GET /feeds/private/{file}": None,
+        "GET /me/calendar-feed": BEARER,
+        "POST /me/calendar-feed": BEARER,
+        "PATCH /me/calendar-feed": BEARER,
+        "DELETE /me/calendar-feed": BEARER,
     }
 
 

@@ -4,13 +4,16 @@ socket to a real `year2026 serve`, where these defects lived."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.people import PASSWORD, unique_email
+from tests.support.events import event_body
+from tests.support.http import assert_problem
+from tests.support.people import PASSWORD, sign_up, unique_email
 from tests.support.server import ServerSet, running_api
 from year2026.settings import Settings
 
@@ -200,3 +203,17 @@ def test_the_schema_documents_415_for_operations_with_a_json_body(http: httpx.Cl
     assert paths["/auth/sign-in"]["post"]["responses"]["415"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
     }
+
+
+async def test_a_number_for_a_date_time_in_a_body_is_refused_naming_the_field(
+    client: httpx.AsyncClient,
+) -> None:
+    """Litestar's lenient conversion would take 0 as 1970-01-01: the schema says a string."""
+    person = await sign_up(client)
+    response = await client.post(
+        "/events", json=event_body(uuid.uuid4(), starts_at=0), headers=person.headers
+    )
+    body = assert_problem(response, 400)
+    assert [(error["source"], error["field"]) for error in body["errors"]] == [
+        ("body", "starts_at")
+    ]
