@@ -74,6 +74,11 @@ async def refuse_unreadable_json_body(request: Request[Any, Any, Any]) -> None:
     _refuse_values_only_lenient_decoding_takes(request.route_handler, body)
 
 
+#: a strict refusal of a number (or true/false) where text was expected
+_NUMBER_FOR_TEXT = re.compile(r"Expected `([^`]*)`, got `(?:int|float|bool)`")
+_TEXT_TYPES = {"str", "datetime", "date", "time", "timedelta", "uuid", "bytes", "decimal"}
+
+
 def _refuse_values_only_lenient_decoding_takes(handler: HTTPRouteHandler, body: bytes) -> None:
     """Litestar converts a body with msgspec's lenient rules (made for query strings), which
     take a number for a date-time (as a Unix time) and the like, where the schema says a string:
@@ -88,6 +93,9 @@ def _refuse_values_only_lenient_decoding_takes(handler: HTTPRouteHandler, body: 
         except msgspec.ValidationError:
             return  # refused either way: Litestar says why
         message, _, path = str(strict_error).rpartition(" - at `")
+        taken = _NUMBER_FOR_TEXT.match(message)
+        if taken is None or not _TEXT_TYPES & set(re.findall(r"\w+", taken.group(1))):
+            return  # e.g. 2016.0 for an integer: JSON Schema calls that an integer too
         key = path.removesuffix("`").removeprefix("$").removeprefix(".")
         raise ValidationException(
             detail="Validation failed", extra=[{"message": message, "key": key, "source": "body"}]
