@@ -10,13 +10,13 @@ import uuid
 from contextvars import ContextVar
 
 import structlog
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from year2026.settings import Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode()
 _REQUEST_ID_KEY = "year2026.request_id"
 # A caller's id is kept only if it is short and plain, so it cannot inject anything into logs.
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -123,9 +123,10 @@ class RequestContextMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = int(message["status"])
-                headers = MutableScopeHeaders.from_message(message)
-                if REQUEST_ID_HEADER not in headers:
-                    headers[REQUEST_ID_HEADER] = request_id
+                headers = list(message.get("headers", ()))
+                if all(bytes(name).lower() != _REQUEST_ID_NAME for name, _ in headers):
+                    headers.append((_REQUEST_ID_NAME, request_id.encode()))
+                    message["headers"] = headers
             await send(message)
 
         context = _current_request_id.set(request_id)

@@ -11,7 +11,7 @@ whole responses, not a header, and unsafe for an API like ours.
 
 from __future__ import annotations
 
-from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
+from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import ImproperlyConfiguredException
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
@@ -46,17 +46,21 @@ class ResponseHeaders:
         if settings.effective_public_url.startswith("https://"):
             self._defaults.append(("strict-transport-security", f"max-age={HSTS_SECONDS}"))
 
+        self._encoded = [(name.encode(), value.encode()) for name, value in self._defaults]
+
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        message.setdefault("headers", [])
-        headers = MutableScopeHeaders.from_message(message)
-        has_own_cache_control = "cache-control" in headers
-        for name, value in self._defaults:
-            if name == "pragma" and has_own_cache_control:
+        # raw header pairs, not MutableScopeHeaders: this runs for every response
+        headers = list(message.get("headers", ()))
+        message["headers"] = headers
+        present = {bytes(name).lower() for name, _ in headers}
+        has_own_cache_control = b"cache-control" in present
+        for name, value in self._encoded:
+            if name == b"pragma" and has_own_cache_control:
                 continue  # a handler that chose its caching chose this too
-            if name not in headers:
-                headers[name] = value
+            if name not in present:
+                headers.append((name, value))
 
 
 class ResponseCacheRefused(ReceiveRoutePlugin):
