@@ -15,8 +15,9 @@ from events.schemas import LINE_TEXT
 from year2026.calendar.controllers import calendar_parts, feed_store
 from year2026.calendar.errors import FeedNotFound
 from year2026.calendar.feeds import items_feed, listing_feed
-from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, FeedTerms, feed_response
+from year2026.calendar.http import FEED_RESPONSES, MEDIA_TYPE, FeedTerms, feed_response
 from year2026.calendar.parts import CalendarContext
+from year2026.calendar.store import StoredFeed
 from year2026.i18n import Language, requested_language
 from year2026.parameters import ReaderLanguage
 from year2026.people.enums import Region
@@ -47,7 +48,7 @@ def _language(request: Request[Any, Any, Any], lang: Language | None) -> Languag
 
 
 def _respond(
-    request: Request[Any, Any, Any], feed: Any, filename: str, lang: Language | None
+    request: Request[Any, Any, Any], feed: StoredFeed, filename: str, lang: Language | None
 ) -> Response[bytes]:
     settings: Settings = request.app.state.settings
     terms = FeedTerms(
@@ -66,7 +67,7 @@ class EventFeedsController(Controller):
     @route(
         "/events.ics",
         http_method=["GET", "HEAD"],
-        media_type=FEED_MEDIA_TYPE,
+        media_type=MEDIA_TYPE,
         responses=FEED_RESPONSES,
         summary="The Year's public events as a calendar to subscribe to (filters optional)",
         description="Every public event (recurring ones as series), cancelled ones as"
@@ -118,7 +119,7 @@ class EventFeedsController(Controller):
     @route(
         "/events/{file:str}",
         http_method=["GET", "HEAD"],
-        media_type=FEED_MEDIA_TYPE,
+        media_type=MEDIA_TYPE,
         responses=FEED_RESPONSES,
         summary="One public event as a calendar, with its programme sessions",
         opt={"errors": [FeedNotFound]},
@@ -151,7 +152,7 @@ class EventFeedsController(Controller):
     @route(
         "/sessions/{file:str}",
         http_method=["GET", "HEAD"],
-        media_type=FEED_MEDIA_TYPE,
+        media_type=MEDIA_TYPE,
         responses=FEED_RESPONSES,
         summary="One programme session of a public event as a calendar",
         opt={"errors": [FeedNotFound]},

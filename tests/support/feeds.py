@@ -27,12 +27,6 @@ async def publish(settings: Settings, now: dt.datetime | None = None, **options:
         await redis.aclose()
 
 
-async def fetch_feed(client: httpx.AsyncClient, path: str, **headers: str) -> httpx.Response:
-    """A calendar app's fetch of `path` (`If-None-Match=…` and the like as keyword headers)."""
-    named = {name.replace("_", "-"): value for name, value in headers.items()}
-    return await client.get(path, headers=named)
-
-
 def path_of(address: str) -> str:
     """The path of a feed's address (`https://host/feeds/…` → `/feeds/…`), to ask the app."""
     return "/" + address.split("://", 1)[1].split("/", 1)[1]

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from year2026.calendar import private
 from year2026.calendar.errors import FeedNotFound, NoCalendarFeed
-from year2026.calendar.http import FEED_MEDIA_TYPE, FEED_RESPONSES, FeedTerms, feed_response
+from year2026.calendar.http import FEED_RESPONSES, MEDIA_TYPE, FeedTerms, feed_response
 from year2026.calendar.parts import CalendarParts
 from year2026.calendar.private import FeedAddress
 from year2026.calendar.schemas import (
@@ -53,7 +53,7 @@ class PrivateFeedController(Controller):
     @route(
         "/{file:str}",
         http_method=["GET", "HEAD"],
-        media_type=FEED_MEDIA_TYPE,
+        media_type=MEDIA_TYPE,
         responses=FEED_RESPONSES,
         summary="My private calendar: what I registered for (subscribe with its address)",
         description="The address comes from `POST /me/calendar-feed`. Texts are in `lang`, else"

@@ -19,8 +19,7 @@ from year2026.calendar.store import StoredFeed
 MEDIA_TYPE = "text/calendar"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 GZIP_SUFFIX = "-gzip"
-#: what a feed's route declares: its media type and its 304
-FEED_MEDIA_TYPE = MEDIA_TYPE
+#: what a feed's route declares besides its media type: its 304
 FEED_RESPONSES = {
     304: ResponseSpec(
         data_container=None,

@@ -200,7 +200,8 @@ async def publish_calendars(
             [owner_dependents(owner) for owner in owner_ids]
             + [person_dependents(row["person"]) for row in people]
         )
-        listings = await _write_listings(parts, store, context)
+        # people's marks touch only their private feeds; listings change with events (or time)
+        listings = await _write_listings(parts, store, context) if owners or every_listing else 0
         await fetch(
             "DELETE FROM calendar_stale_owner s USING unnest({}::uuid[], {}::bigint[])"
             " AS seen(owner, version) WHERE s.owner = seen.owner AND s.version = seen.version",
