@@ -293,10 +293,13 @@ async def listing(
         "(e.status <> 'cancelled' OR e.updated_at > {})",
     ]
     args: list[Any] = [context.keep_from, context.keep_from]
-    for column in ("category", "region", "organization", "format"):
+    for column in ("category", "region", "format"):
         if column in query:
-            conditions.append(f"e.{column}::text = {{}}")
+            conditions.append(f"e.{column} = {{}}")
             args.append(query[column])
+    if "organization" in query:  # compared as a uuid, so that its index serves
+        conditions.append("e.organization = {}")
+        args.append(uuid.UUID(query["organization"]))
     if "tag" in query:
         conditions.append("e.tags @> ARRAY[{}]::varchar[]")
         args.append(query["tag"])
