@@ -18,8 +18,6 @@ from events.enums import PUBLIC_STATUSES, EventStatus
 from events.errors import EventNotFound
 from events.tables import Event
 from year2026.people import organizations
-from year2026.people import queries as people_queries
-from year2026.people.enums import Role
 from year2026.people.errors import NotAMember
 
 #: the table's own columns (not the generated search vector)
@@ -56,11 +54,7 @@ async def event_row(reference: str, *, lock: bool = False) -> dict[str, Any] | N
 
 
 async def may_see_drafts_of(viewer_id: uuid.UUID | None, organization_id: uuid.UUID) -> bool:
-    if viewer_id is None:
-        return False
-    if await people_queries.is_member(viewer_id, organization_id):
-        return True
-    return Role.ADMIN in await people_queries.roles_of(viewer_id)
+    return await organizations.is_member_or_admin(viewer_id, organization_id)
 
 
 async def visible_event(reference: str, viewer_id: uuid.UUID | None) -> dict[str, Any]:

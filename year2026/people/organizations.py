@@ -90,6 +90,16 @@ async def require_admin(actor_id: uuid.UUID) -> None:
         raise RoleRequired(role=Role.ADMIN.value)
 
 
+async def is_member_or_admin(person_id: uuid.UUID | None, organization_id: uuid.UUID) -> bool:
+    """Whether the person belongs to this organization (or is an admin), per the database: who
+    may see what it has not published."""
+    if person_id is None:
+        return False
+    if await queries.is_member(person_id, organization_id):
+        return True
+    return Role.ADMIN in await queries.roles_of(person_id)
+
+
 async def require_member_or_admin(actor_id: uuid.UUID, organization_id: uuid.UUID) -> None:
     """Refuse unless the actor belongs to this organization (or is an admin), per the database."""
     if await queries.is_member(actor_id, organization_id):
