@@ -17,8 +17,9 @@ from typing import Any
 
 from courses.enums import CohortStatus, CourseFormat, CourseStatus
 from courses.errors import CapacityBelowEnrolled
-from courses.tables import Cohort
+from courses.tables import Cohort, Enrolment
 from year2026 import seats
+from year2026.seats_enums import EndedReason
 
 #: a self-paced course's pool closes only when the course is archived (`open` false)
 SELF_PACED_CLOSES_AT = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
@@ -97,3 +98,23 @@ async def _apply_terms(
         return await seats.set_terms(terms, now, actor_id)
     except seats.CapacityBelowTaken as error:
         raise CapacityBelowEnrolled(taken=error.taken).at("capacity") from None
+
+
+async def end_enrolment(
+    enrolment_id: uuid.UUID,
+    reason: EndedReason,
+    now: dt.datetime,
+    actor_id: uuid.UUID | None,
+) -> seats.Released | None:
+    """End an enrolment that has not ended (withdrawn, its cohort cancelled, its person erased),
+    in the caller's transaction: its claim is released (a seat it held goes to the first person
+    waiting) and the enrolment's `ended_at` set, together. An ended one stays as it is: None."""
+    released = await seats.release_claim(enrolment_id, reason, now, actor_id)
+    if released is None:
+        return None
+    await Enrolment.raw(
+        "UPDATE course_enrolment SET ended_at = {} WHERE id = {} AND ended_at IS NULL",
+        now,
+        enrolment_id,
+    )
+    return released
