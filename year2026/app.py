@@ -23,6 +23,7 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.learning_controllers import InstructorRecordsController, MyLearningController
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.feed_controllers import EventFeedsController
@@ -115,6 +116,8 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            MyLearningController,
+            InstructorRecordsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

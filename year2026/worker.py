@@ -28,6 +28,7 @@ from arq.cron import cron
 from arq.worker import Retry, Worker
 from redis.asyncio.connection import AbstractConnection
 
+from courses import tasks as course_tasks
 from events import occurrences
 from year2026 import seats
 from year2026.auth.sessions import purge_expired_refresh_tokens
@@ -150,8 +151,17 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
     offers_job = retried_in_outages(expire_seat_offers)
     publish_job = retried_in_outages(publish_changed_calendars)
     refresh_job = retried_in_outages(refresh_calendars)
+    completions_job = retried_in_outages(course_tasks.recompute_course_completions)
     options: dict[str, Any] = {
-        "functions": [heartbeat_job, purge_job, horizon_job, offers_job, publish_job, refresh_job],
+        "functions": [
+            heartbeat_job,
+            purge_job,
+            horizon_job,
+            offers_job,
+            publish_job,
+            refresh_job,
+            completions_job,
+        ],
         "cron_jobs": [
             cron(heartbeat_job, second=0, unique=True),  # type: ignore[arg-type]
             cron(purge_job, minute=17, second=0, unique=True),  # type: ignore[arg-type]
@@ -159,6 +169,7 @@ def build_worker(settings: Settings, **overrides: Any) -> Worker:
             cron(offers_job, second=30, unique=True),  # type: ignore[arg-type]
             cron(publish_job, second=set(range(5, 60, 10)), unique=True),  # type: ignore[arg-type]
             cron(refresh_job, minute=23, second=15, unique=True),  # type: ignore[arg-type]
+            cron(completions_job, second=45, unique=True),  # type: ignore[arg-type]
         ],
         "redis_settings": redis_settings(settings),
         "queue_name": QUEUE_NAME,
