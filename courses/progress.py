@@ -176,7 +176,7 @@ async def my_courses(
 # --- a lesson ---------------------------------------------------------------------------------
 
 _LESSON_VIEW_SQL = (
-    "SELECT e.person, e.ended_at, e.completed_at, c.status AS claim_status,"
+    "SELECT e.person, e.ended_at, e.completed_at, c.status AS claim_status,"  # noqa: S608
     f" {LESSON_COLUMNS}, p.done_at, p.best_score,"
     " (SELECT count(*) FROM course_test_attempt a WHERE a.enrolment = e.id AND a.lesson = l.id)"
     " AS attempts_used"
