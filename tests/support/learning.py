@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 import asyncpg
 import httpx
 
-from courses.tables import CohortInstructor, Enrolment
+from courses.enums import LessonKind
+from courses.tables import CohortInstructor, Enrolment, Lesson, Question, QuestionOption
 from tests.support import courses, people
-from tests.support.courses import CourseData
+from tests.support.courses import CourseData, TestQuestion
 from tests.support.organizers import Organizer, organizer
 from year2026 import seats
 from year2026.audit_tables import AuditEntry
@@ -55,8 +56,52 @@ async def an_instructor(
 ) -> Organizer:
     """A new member of the provider who teaches the cohort."""
     member = await organizer(settings, organization_id)
-    await CohortInstructor.insert(CohortInstructor(cohort=cohort_id, person=member.person.person_id))
+    await CohortInstructor.insert(
+        CohortInstructor(cohort=cohort_id, person=member.person.person_id)
+    )
     return member
+
+
+async def a_test_lesson(
+    course: CourseData,
+    right_options: Sequence[Sequence[bool]],
+    *,
+    pass_mark: int = 50,
+    max_attempts: int | None = None,
+    required: bool = False,
+) -> tuple[uuid.UUID, list[TestQuestion]]:
+    """Another (not final) test in the course's first module: one question per item of
+    `right_options`, with an option for each flag (true: a right one)."""
+    lesson_id = uuid.uuid4()
+    await Lesson.insert(
+        Lesson(
+            id=lesson_id,
+            course=course.id,
+            module=course.module_ids[0],
+            position=9,
+            kind=LessonKind.TEST.value,
+            title_en="Quiz",
+            required=required,
+            pass_mark=pass_mark,
+            max_attempts=max_attempts,
+        )
+    )
+    questions = []
+    for position, flags in enumerate(right_options):
+        question_id = uuid.uuid4()
+        await Question.insert(
+            Question(id=question_id, lesson=lesson_id, position=position, text_en="Which?")
+        )
+        option_ids = [uuid.uuid4() for _ in flags]
+        await QuestionOption.insert(
+            *(
+                QuestionOption(id=option_id, question=question_id, position=n, correct=right)
+                for n, (option_id, right) in enumerate(zip(option_ids, flags, strict=True))
+            )
+        )
+        right_ids = [option for option, right in zip(option_ids, flags, strict=True) if right]
+        questions.append(TestQuestion(question_id, option_ids, right_ids))
+    return lesson_id, questions
 
 
 async def mark_done(
