@@ -5,6 +5,7 @@ behind it, and reading what completion left (rows and audit entries)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
@@ -135,7 +136,10 @@ async def completion_entries(enrolment_id: uuid.UUID) -> list[dict[str, Any]]:
         " WHERE action = 'course_enrolment.complete' AND object_id = {} ORDER BY id",
         str(enrolment_id),
     )
-    return [dict(row) for row in rows]
+    return [
+        {**dict(row), "before": json.loads(row["before"]), "after": json.loads(row["after"])}
+        for row in rows
+    ]
 
 
 @asynccontextmanager
