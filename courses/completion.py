@@ -4,7 +4,8 @@ provider corrects a course's completion rule.
 
 The rule: every required lesson of the course done (`course_lesson_progress.done_at`), and where
 the course has a final test, its best score at or above its pass mark; on a confirmed enrolment
-that has not ended.
+that has not ended. A test counts as done when its best score reaches its pass mark as it is now
+(not when it was passed under an earlier mark), so that a corrected pass mark is the rule at once.
 
 Exactly once, even when two completing steps land together:
 - each step first locks its enrolment's row (`locked_enrolment`, FOR NO KEY UPDATE: it orders the
@@ -51,8 +52,9 @@ COMPLETE_SQL = (
     " AND EXISTS (SELECT 1 FROM seat_claim c WHERE c.id = e.id AND c.status = 'confirmed')"
     " AND NOT EXISTS (SELECT 1 FROM course_lesson l"
     "  LEFT JOIN course_lesson_progress p ON p.lesson = l.id AND p.enrolment = e.id"
-    "  WHERE l.course = e.course AND ((l.required AND p.done_at IS NULL)"
-    "  OR (l.final AND coalesce(p.best_score, -1) < l.pass_mark)))"
+    "  WHERE l.course = e.course AND CASE WHEN l.kind = 'test'"
+    "  THEN (l.required OR l.final) AND coalesce(p.best_score, -1) < l.pass_mark"
+    "  ELSE l.required AND p.done_at IS NULL END)"
     " RETURNING e.id, e.course, e.cohort, e.person, e.completed_at, e.completed_rule_version"
 )
 

@@ -98,6 +98,14 @@ _PROGRESS_SQL = (
 )
 
 
+def _is_done(lesson: Mapping[str, Any]) -> bool:
+    """A lesson done; a test: its best score at its pass mark as it is now (a corrected mark
+    counts at once, as it does for completion)."""
+    if lesson["kind"] == LessonKind.TEST:
+        return lesson["best_score"] is not None and lesson["best_score"] >= lesson["pass_mark"]
+    return lesson["done_at"] is not None
+
+
 def _modules_of(rows: Sequence[Mapping[str, Any]], language: Language) -> list[ModuleProgress]:
     modules: dict[uuid.UUID, ModuleProgress] = {}
     for row in rows:
@@ -112,9 +120,10 @@ def _modules_of(rows: Sequence[Mapping[str, Any]], language: Language) -> list[M
             )
         if row["lesson_id"] is None:
             continue  # a module without lessons
+        done = _is_done(row)
         if row["required"]:
             module.lessons_required += 1
-            module.lessons_done += row["done_at"] is not None
+            module.lessons_done += done
         if row["kind"] == LessonKind.TEST:
             module.tests.append(
                 TestProgress(
@@ -123,7 +132,7 @@ def _modules_of(rows: Sequence[Mapping[str, Any]], language: Language) -> list[M
                     final=row["final"],
                     pass_mark=row["pass_mark"],
                     best_score=row["best_score"],
-                    passed=row["done_at"] is not None,
+                    passed=done,
                 )
             )
     return list(modules.values())
@@ -240,7 +249,7 @@ async def my_lesson(
             attempts_used=row["attempts_used"],
             attempts_left=_attempts_left(row["max_attempts"], row["attempts_used"]),
             best_score=row["best_score"],
-            passed=row["done_at"] is not None,
+            passed=_is_done(row),
             questions=questions,
         )
     return LessonView(
