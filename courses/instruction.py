@@ -164,7 +164,7 @@ async def record_attendance(
             )
     return RecordedAttendance(
         class_id=class_id,
-        meeting_start=sheet.meeting_start,
+        meeting_start=sheet.meeting_start.astimezone(ZoneInfo(cohort["time_zone"])),
         entries=[AttendanceEntry(enrolment_id=i, attended=attended[i]) for i in ids],
     )
 
@@ -215,11 +215,11 @@ async def record_lesson(
     """An instructor records a learner's text or video lesson done, or a test's score (the
     best score kept; passed at the pass mark); the course completes in the same transaction when
     that was its last step."""
-    if not record.done and record.score is None:
-        raise NothingToRecord
     now = _now()
     async with get_engine().transaction():
         await instructed_cohort(actor_id, cohort_id)
+        if not record.done and record.score is None:
+            raise NothingToRecord
         enrolment = await completion.locked_enrolment(enrolment_id)
         if enrolment is None or enrolment["cohort"] != cohort_id:
             raise EnrolmentNotFound

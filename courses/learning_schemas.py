@@ -154,6 +154,7 @@ class AttendanceSheet(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class RecordedAttendance(msgspec.Struct, kw_only=True):
     class_id: uuid.UUID
+    #: in the cohort's zone
     meeting_start: dt.datetime
     entries: list[AttendanceEntry]
 

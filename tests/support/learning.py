@@ -5,6 +5,7 @@ behind it, and reading what completion left (rows and audit entries)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Sequence
@@ -16,7 +17,14 @@ import asyncpg
 import httpx
 
 from courses.enums import LessonKind
-from courses.tables import CohortInstructor, Enrolment, Lesson, Question, QuestionOption
+from courses.tables import (
+    CohortClass,
+    CohortInstructor,
+    Enrolment,
+    Lesson,
+    Question,
+    QuestionOption,
+)
 from tests.support import courses, people
 from tests.support.courses import CourseData, TestQuestion
 from tests.support.organizers import Organizer, organizer
@@ -61,6 +69,29 @@ async def an_instructor(
         CohortInstructor(cohort=cohort_id, person=member.person.person_id)
     )
     return member
+
+
+async def a_class(
+    cohort: dict[str, Any],
+    *,
+    starts_at: dt.datetime = courses.COHORT_STARTS,
+    rrule: str = "FREQ=WEEKLY;COUNT=5",
+    exdates: Sequence[dt.datetime] = (),
+) -> uuid.UUID:
+    """A two-hour class of the cohort, weekly by default."""
+    class_id = uuid.uuid4()
+    await CohortClass.insert(
+        CohortClass(
+            id=class_id,
+            cohort=cohort["id"],
+            title_en="Workshop",
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=2),
+            rrule=rrule,
+            exdates=list(exdates),
+        )
+    )
+    return class_id
 
 
 async def a_test_lesson(
