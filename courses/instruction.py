@@ -66,17 +66,22 @@ async def instructed_cohort(
 def is_meeting(cohort_class: Mapping[str, Any], time_zone: str, meeting_start: dt.datetime) -> bool:
     """Whether `meeting_start` is the original start of one of the class's meetings (its rule
     expanded in the cohort's zone, excluded dates left out)."""
+    if meeting_start < cohort_class["starts_at"]:
+        return False
     zone = ZoneInfo(time_zone)
-    occurrences = recurrence.expand(
-        start=cohort_class["starts_at"].astimezone(zone),
-        end=cohort_class["ends_at"].astimezone(zone),
-        zone=zone,
-        rrule=cohort_class["rrule"] or None,
-        exdates=[value.astimezone(zone) for value in cohort_class["exdates"]],
-        window_start=meeting_start,
-        window_end=meeting_start + dt.timedelta(seconds=1),
-        limit=10,
-    )
+    try:
+        occurrences = recurrence.expand(
+            start=cohort_class["starts_at"].astimezone(zone),
+            end=cohort_class["ends_at"].astimezone(zone),
+            zone=zone,
+            rrule=cohort_class["rrule"] or None,
+            exdates=[value.astimezone(zone) for value in cohort_class["exdates"]],
+            window_start=meeting_start,
+            window_end=meeting_start + dt.timedelta(seconds=1),
+            limit=10,
+        )
+    except OverflowError:  # a time at the end of the calendar (year 9999): no meeting of ours
+        return False
     return any(occurrence.original_start == meeting_start for occurrence in occurrences)
 
 

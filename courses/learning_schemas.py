@@ -14,10 +14,12 @@ import msgspec
 from courses.enums import LessonKind
 from year2026.i18n import LocalizedText
 
-#: a question id → the option ids chosen; keys are checked against the test by the service (a
-#: key that is no question of it is 422 `unknown-question`), as are the lists' lengths
-Answers = Annotated[dict[str, list[uuid.UUID]], msgspec.Meta(max_length=200)]
-Score = Annotated[int, msgspec.Meta(ge=0, le=100)]
+#: a question id → the option ids chosen. Unbounded in the schema (Litestar leaves a dict's
+#: bounds out of it), but bounded all the same: a key that is no question of the test is 422
+#: `unknown-question`, an option not of its question 422 `unknown-option`
+Answers = dict[str, list[uuid.UUID]]
+#: 0..100 (`gt=-1`: Litestar leaves a bound of 0 out of the schema, taking it for "none")
+Score = Annotated[int, msgspec.Meta(gt=-1, le=100)]
 
 
 class LearningStatus(enum.StrEnum):

@@ -70,6 +70,8 @@ class Fuzzing:
         self.person_ids: list[str] = []
         #: a public event (by slug and by id) and its programme: path parameter → real values
         self.programme: dict[str, list[str]] = {}
+        #: a cohort course with a learner: path parameter → real values
+        self.learning: dict[str, list[str]] = {}
         #: per listing operation, the last `next_cursor` it handed out
         self.cursors: dict[str, str] = {}
 
@@ -225,6 +227,112 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
+    async def insert_course_with_a_learner(self) -> None:
+        """A published cohort course of an organization of its own (a module with a text lesson
+        and a final test), a cohort with a class, and a learner enrolled in it: the instructor
+        routes (which admins may use) are exercised beyond 404."""
+        organization_id, course_id, module_id, text_id, test_id = (uuid.uuid4() for _ in range(5))
+        question_id, cohort_id, class_id, person_id, enrolment_id = (uuid.uuid4() for _ in range(5))
+        starts = dt.datetime(2027, 2, 1, 5, 0, tzinfo=dt.UTC)
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
+                    " now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format)"
+                    " VALUES ($1, $2, 'fuzzing-ai-basics', 'published', 'AI basics', 'beginner',"
+                    " 'cohort-online')",
+                    course_id,
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_module (id, course, title_en) VALUES ($1, $2, 'Basics')",
+                    module_id,
+                    course_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_lesson (id, course, module, position, kind, title_en)"
+                    " VALUES ($1, $2, $3, 0, 'text', 'What is AI?')",
+                    text_id,
+                    course_id,
+                    module_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_lesson (id, course, module, position, kind, title_en,"
+                    " final, pass_mark) VALUES ($1, $2, $3, 1, 'test', 'Final test', true, 50)",
+                    test_id,
+                    course_id,
+                    module_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_question (id, lesson, text_en) VALUES ($1, $2, 'Which?')",
+                    question_id,
+                    test_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_question_option (id, question, text_en, correct)"
+                    " VALUES ($1, $2, 'This', true), ($3, $2, 'That', false)",
+                    uuid.uuid4(),
+                    question_id,
+                    uuid.uuid4(),
+                )
+                await connection.execute(
+                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, capacity)"
+                    " VALUES ($1, $2, $3, $4, 100)",
+                    cohort_id,
+                    course_id,
+                    starts,
+                    starts + dt.timedelta(days=60),
+                )
+                await connection.execute(
+                    "INSERT INTO course_class (id, cohort, title_en, starts_at, ends_at, rrule)"
+                    " VALUES ($1, $2, 'Workshop', $3, $4, 'FREQ=WEEKLY;COUNT=8')",
+                    class_id,
+                    cohort_id,
+                    starts,
+                    starts + dt.timedelta(hours=2),
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, open, closes_at, taken)"
+                    " VALUES ($1, 100, true, $2, 1)",
+                    cohort_id,
+                    starts,
+                )
+                await connection.execute(
+                    "INSERT INTO person (id, email, display_name, preferred_language,"
+                    " created_at, updated_at) VALUES ($1, $2, 'Learner', 'kk', now(), now())",
+                    person_id,
+                    f"learner-{person_id.hex}@example.kz",
+                )
+                await connection.execute(
+                    "INSERT INTO seat_claim (id, pool, person, status, confirmed_at)"
+                    " VALUES ($1, $2, $3, 'confirmed', now())",
+                    enrolment_id,
+                    cohort_id,
+                    person_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_enrolment (id, course, cohort, person)"
+                    " VALUES ($1, $2, $3, $4)",
+                    enrolment_id,
+                    course_id,
+                    cohort_id,
+                    person_id,
+                )
+        finally:
+            await connection.close()
+        self.learning = {
+            "cohort": [str(cohort_id)],
+            "class_id": [str(class_id)],
+            "enrolment": [str(enrolment_id)],
+            "lesson": [str(text_id), str(test_id)],
+        }
+
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
         roles = ["admin", "citizen", "organizer"]
@@ -238,6 +346,7 @@ class Fuzzing:
             ("organization_id", self.organization_ids),
             ("person_id", self.person_ids),
             *self.programme.items(),
+            *self.learning.items(),
         ):
             value = path_parameters.get(name)
             # an event is named by its slug or its id
@@ -315,6 +424,7 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
+        run_in_thread(fuzzing.insert_course_with_a_learner())
         yield fuzzing
 
 
@@ -376,6 +486,7 @@ def test_some_requests_are_pointed_at_real_records() -> None:
     comes out the same in all of them."""
     fuzzing = object.__new__(Fuzzing)
     fuzzing.organization_ids, fuzzing.person_ids, fuzzing.programme = ["real"], [], {}
+    fuzzing.learning = {}
     pointed: list[bool] = []
 
     @given(st.uuids())

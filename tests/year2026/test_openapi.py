@@ -108,6 +108,12 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /me/calendar-feed": BEARER,
         "PATCH /me/calendar-feed": BEARER,
         "DELETE /me/calendar-feed": BEARER,
+        "GET /me/courses": BEARER,
+        "GET /me/enrolments/{enrolment}/lessons/{lesson}": BEARER,
+        "POST /me/enrolments/{enrolment}/lessons/{lesson}/done": BEARER,
+        "POST /me/enrolments/{enrolment}/lessons/{lesson}/attempts": BEARER,
+        "PUT /cohorts/{cohort}/classes/{class_id}/attendance": BEARER,
+        "PUT /cohorts/{cohort}/enrolments/{enrolment}/lessons/{lesson}": BEARER,
     }
 
 
