@@ -357,7 +357,10 @@ _BEST_SCORE_SQL = (
     " updated_at) VALUES ({}, {}, {}, {}, {}, {})"
     " ON CONFLICT (enrolment, lesson) DO UPDATE SET"
     " best_score = greatest(p.best_score, EXCLUDED.best_score),"
-    " done_at = coalesce(p.done_at, EXCLUDED.done_at), updated_at = EXCLUDED.updated_at"
+    " done_at = coalesce(p.done_at, EXCLUDED.done_at), updated_at = EXCLUDED.updated_at,"
+    # a best score of the learner's own is no longer the instructor's record
+    " recorded_by = CASE WHEN EXCLUDED.best_score > coalesce(p.best_score, -1) THEN NULL"
+    " ELSE p.recorded_by END"
     " RETURNING best_score"
 )
 

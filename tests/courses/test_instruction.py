@@ -18,6 +18,7 @@ from tests.support.learning import (
     an_instructor,
     completion_entries,
     mark_done,
+    submit,
 )
 from tests.support.organizers import Organizer, organizer
 from year2026.audit_tables import AuditEntry
@@ -217,6 +218,12 @@ async def test_an_instructor_records_a_lesson_done_and_a_paper_test_score(
     assert [e["actor"] for e in completed] == [instructor.person.person_id]
     shown = await client.get(learner.lesson_path(course.test_id), headers=learner.headers)
     assert (shown.json()["test"]["best_score"], shown.json()["test"]["passed"]) == (80, True)
+    # the learner beats the paper score: the best is theirs, no longer the instructor's record
+    assert (await submit(client, learner, course.test_id, course.answers(2))).status_code == 201
+    again = await client.put(
+        f"{base}/{course.test_id}", json={"score": 10}, headers=instructor.headers
+    )
+    assert (again.json()["best_score"], again.json()["recorded_by"]) == (100, None)
 
 
 async def test_a_lesson_record_must_fit_the_lesson(
