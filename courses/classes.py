@@ -57,9 +57,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def check_class(values: Mapping[str, Any], cohort: Mapping[str, Any]) -> dict[str, Any]:
+def check_class(
+    values: Mapping[str, Any], cohort: Mapping[str, Any], *, moved: bool = True
+) -> dict[str, Any]:
     """The class's columns from its fields (times in the cohort's zone), or the error that names
-    the field at fault."""
+    the field at fault. Only a class that is `moved` (or new) must start within the cohort's
+    dates: one the cohort moved away from can still be renamed."""
     texts = {
         f"{name}_{language}": (values.get(f"{name}_{language}") or "").strip()
         for name in ("title", "place")
@@ -73,7 +76,7 @@ def check_class(values: Mapping[str, Any], cohort: Mapping[str, Any]) -> dict[st
         raise ClassEndsBeforeStart("ends_at")
     if ends_at - starts_at > dt.timedelta(hours=MAX_MEETING_HOURS):
         raise ClassTooLong("ends_at", hours=MAX_MEETING_HOURS)
-    if not cohort["starts_at"] <= starts_at < cohort["ends_at"]:
+    if moved and not cohort["starts_at"] <= starts_at < cohort["ends_at"]:
         raise ClassOutsideCohort("starts_at")
     rule: str = (values.get("rrule") or "").strip()
     if rule.upper().startswith("RRULE:"):
@@ -207,7 +210,9 @@ async def update_class(
         cohort_id,
         class_id,
         "cohort_class.update",
-        lambda row, cohort: check_class({**row, **changes}, cohort),
+        lambda row, cohort: check_class(
+            {**row, **changes}, cohort, moved=bool({"starts_at", "ends_at"} & changes.keys())
+        ),
     )
 
 

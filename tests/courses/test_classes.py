@@ -319,3 +319,44 @@ async def test_a_persons_meetings_are_those_of_cohorts_they_hold_a_confirmed_sea
     assert await class_meetings_of_person(seated.person_id, *window) == []
     # the seat went to the person waiting, and their calendar has the meetings now
     assert len(await class_meetings_of_person(waiting.person_id, *window)) == 2
+
+
+async def test_a_class_the_cohort_moved_away_from_can_still_be_renamed_but_not_moved_outside(
+    client: httpx.AsyncClient, provider: Organizer
+) -> None:
+    course = await courses.a_course(provider.organization_id)
+    cohort = await courses.a_cohort(course)
+    created = await create_class(
+        client,
+        provider,
+        cohort["id"],
+        title_en="Kick-off",
+        starts_at="2027-02-01T10:00:00",
+        ends_at="2027-02-01T12:00:00",
+    )
+    moved = await client.patch(
+        f"/cohorts/{cohort['id']}",
+        json={"starts_at": "2027-02-08T10:00:00"},
+        headers=provider.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    path = f"/cohorts/{cohort['id']}/classes/{created['id']}"
+
+    renamed = await client.patch(path, json={"title_en": "Welcome"}, headers=provider.headers)
+
+    assert (renamed.status_code, renamed.json()["title_en"]) == (200, "Welcome")
+    problem = assert_problem(
+        await client.patch(path, json={"ends_at": "2027-02-01T13:00:00"}, headers=provider.headers),
+        422,
+        "class-outside-cohort",
+    )
+    assert [error["field"] for error in problem["errors"]] == ["starts_at"]
+    # outside the cohort's dates, it has no meetings
+    assert (await schedule_of(client, cohort["id"]))["meetings"] == []
+    assert_problem(
+        await client.get(
+            f"/cohorts/{cohort['id']}/classes/{uuid.uuid4()}", headers=provider.headers
+        ),
+        404,
+        "class-not-found",
+    )
