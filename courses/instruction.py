@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from courses import access, completion
+from courses.cohort_errors import ClassNotFound
 from courses.enums import LessonKind
 from courses.errors import EnrolmentNotFound
 from courses.learning_schemas import (
@@ -32,7 +33,6 @@ from courses.learning_schemas import (
 )
 from courses.progress import lesson_of_course
 from courses.progress_errors import (
-    CourseClassNotFound,
     NotALearnerOfTheCohort,
     NotAMeeting,
     NotAnInstructor,
@@ -93,7 +93,7 @@ async def _class_of(cohort_id: uuid.UUID, class_id: uuid.UUID) -> dict[str, Any]
         cohort_id,
     )
     if not rows:
-        raise CourseClassNotFound
+        raise ClassNotFound
     return dict(rows[0])
 
 

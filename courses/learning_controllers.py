@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from courses import instruction, progress
+from courses.cohort_errors import ClassNotFound
 from courses.errors import CohortNotFound, EnrolmentNotFound, LessonNotFound
 from courses.learning_schemas import (
     AttemptRequest,
@@ -28,7 +29,6 @@ from courses.learning_schemas import (
     RecordedLesson,
 )
 from courses.progress_errors import (
-    CourseClassNotFound,
     EnrolmentEnded,
     EnrolmentWaitlisted,
     LessonNotATest,
@@ -158,7 +158,7 @@ class InstructorRecordsController(Controller):
             "errors": [
                 CohortNotFound,
                 NotAnInstructor,
-                CourseClassNotFound,
+                ClassNotFound,
                 NotAMeeting,
                 NotALearnerOfTheCohort,
             ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from year2026.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
+from year2026.exceptions import Conflict, InvalidInput, PermissionDenied
 from year2026.i18n import Language, Texts
 
 
@@ -92,15 +92,6 @@ class NotAnInstructor(PermissionDenied):
         Language.KK: "Қатысу мен бағаны тек осы топтың оқытушылары жаза алады.",
         Language.RU: "Посещаемость и оценки записывают только преподаватели этой группы.",
         Language.EN: "Only this cohort's instructors record attendance and scores.",
-    }
-
-
-class CourseClassNotFound(NotFound):
-    code = "course-class-not-found"
-    messages: ClassVar[Texts] = {
-        Language.KK: "Топтың сабақ кестесінде мұндай сабақ жоқ.",
-        Language.RU: "Такого занятия в расписании группы нет.",
-        Language.EN: "The class was not found in the cohort's schedule.",
     }
 
 

@@ -23,7 +23,14 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.cohort_controllers import CohortsController, create_cohort
 from courses.learning_controllers import InstructorRecordsController, MyLearningController
+from courses.provider_controllers import (
+    CohortEnrolmentsController,
+    CourseEnrolmentsController,
+    list_cohort_enrolments,
+    list_course_enrolments,
+)
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.feed_controllers import EventFeedsController
@@ -116,8 +123,15 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            CohortsController,
+            CohortEnrolmentsController,
+            CourseEnrolmentsController,
             MyLearningController,
             InstructorRecordsController,
+            # plain handlers after every controller: they join paths other controllers hold
+            create_cohort,
+            list_cohort_enrolments,
+            list_course_enrolments,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -70,8 +70,6 @@ class Fuzzing:
         self.person_ids: list[str] = []
         #: a public event (by slug and by id) and its programme: path parameter → real values
         self.programme: dict[str, list[str]] = {}
-        #: a cohort course with a learner: path parameter → real values
-        self.learning: dict[str, list[str]] = {}
         #: per listing operation, the last `next_cursor` it handed out
         self.cursors: dict[str, str] = {}
 
@@ -227,26 +225,26 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
-    async def insert_course_with_a_learner(self) -> None:
-        """A published cohort course of an organization of its own (a module with a text lesson
-        and a final test), a cohort with a class, and a learner enrolled in it: the instructor
-        routes (which admins may use) are exercised beyond 404."""
-        organization_id, course_id, module_id, text_id, test_id = (uuid.uuid4() for _ in range(5))
-        question_id, cohort_id, class_id, person_id, enrolment_id = (uuid.uuid4() for _ in range(5))
-        starts = dt.datetime(2027, 2, 1, 5, 0, tzinfo=dt.UTC)
+    async def insert_course_with_cohort(self) -> None:
+        """A published cohort-taught course of an organization of its own, with a cohort (its
+        pool holding one learner's seat), a weekly class and an attendance row, and a module
+        with a text lesson and a final test (lessons and scores for instructors to record)."""
+        organization_id, course_id, cohort_id, class_id = (uuid.uuid4() for _ in range(4))
+        person_id, enrolment_id = uuid.uuid4(), uuid.uuid4()
+        module_id, text_id, test_id, question_id = (uuid.uuid4() for _ in range(4))
+        starts = dt.datetime(2027, 10, 4, 5, 0, tzinfo=dt.UTC)
         connection = await asyncpg.connect(self.database_url)
         try:
             async with connection.transaction():
                 await connection.execute(
                     "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
-                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
-                    " now())",
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'ngo', '', now())",
                     organization_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course (id, organization, slug, status, title_en, level, format)"
-                    " VALUES ($1, $2, 'fuzzing-ai-basics', 'published', 'AI basics', 'beginner',"
-                    " 'cohort-online')",
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format,"
+                    " published_at) VALUES ($1, $2, 'fuzzing-ai-basics', 'published',"
+                    " 'AI basics for everyone', 'beginner', 'cohort-online', now())",
                     course_id,
                     organization_id,
                 )
@@ -256,15 +254,10 @@ class Fuzzing:
                     course_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course_lesson (id, course, module, position, kind, title_en)"
-                    " VALUES ($1, $2, $3, 0, 'text', 'What is AI?')",
-                    text_id,
-                    course_id,
-                    module_id,
-                )
-                await connection.execute(
                     "INSERT INTO course_lesson (id, course, module, position, kind, title_en,"
-                    " final, pass_mark) VALUES ($1, $2, $3, 1, 'test', 'Final test', true, 50)",
+                    " final, pass_mark) VALUES ($1, $3, $4, 0, 'text', 'What is AI?', false,"
+                    " NULL), ($2, $3, $4, 1, 'test', 'Final test', true, 50)",
+                    text_id,
                     test_id,
                     course_id,
                     module_id,
@@ -282,20 +275,12 @@ class Fuzzing:
                     uuid.uuid4(),
                 )
                 await connection.execute(
-                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, capacity)"
-                    " VALUES ($1, $2, $3, $4, 100)",
+                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, online_url,"
+                    " capacity) VALUES ($1, $2, $3, $4, 'https://meet.example.kz/ai', 100)",
                     cohort_id,
                     course_id,
                     starts,
                     starts + dt.timedelta(days=60),
-                )
-                await connection.execute(
-                    "INSERT INTO course_class (id, cohort, title_en, starts_at, ends_at, rrule)"
-                    " VALUES ($1, $2, 'Workshop', $3, $4, 'FREQ=WEEKLY;COUNT=8')",
-                    class_id,
-                    cohort_id,
-                    starts,
-                    starts + dt.timedelta(hours=2),
                 )
                 await connection.execute(
                     "INSERT INTO seat_pool (id, capacity, open, closes_at, taken)"
@@ -324,9 +309,27 @@ class Fuzzing:
                     cohort_id,
                     person_id,
                 )
+                await connection.execute(
+                    "INSERT INTO course_class (id, cohort, title_en, starts_at, ends_at, rrule)"
+                    " VALUES ($1, $2, 'Workshop', $3, $4, 'FREQ=WEEKLY;COUNT=8')",
+                    class_id,
+                    cohort_id,
+                    starts,
+                    starts + dt.timedelta(hours=2),
+                )
+                await connection.execute(
+                    "INSERT INTO course_class_attendance (id, cohort_class, meeting_start,"
+                    " enrolment, attended, recorded_by) VALUES ($1, $2, $3, $4, true, $5)",
+                    uuid.uuid4(),
+                    class_id,
+                    starts,
+                    enrolment_id,
+                    person_id,
+                )
         finally:
             await connection.close()
-        self.learning = {
+        self.programme |= {
+            "course": ["fuzzing-ai-basics", str(course_id)],
             "cohort": [str(cohort_id)],
             "class_id": [str(class_id)],
             "enrolment": [str(enrolment_id)],
@@ -346,11 +349,10 @@ class Fuzzing:
             ("organization_id", self.organization_ids),
             ("person_id", self.person_ids),
             *self.programme.items(),
-            *self.learning.items(),
         ):
             value = path_parameters.get(name)
-            # an event is named by its slug or its id
-            named = isinstance(value, str) and (name == "event" or _is_uuid(value))
+            # an event or a course is named by its slug or its id
+            named = isinstance(value, str) and (name in ("event", "course") or _is_uuid(value))
             if pool and named and _chance.random() < 0.5:
                 path_parameters[name] = _chance.choice(pool)
 
@@ -424,7 +426,7 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
-        run_in_thread(fuzzing.insert_course_with_a_learner())
+        run_in_thread(fuzzing.insert_course_with_cohort())
         yield fuzzing
 
 
@@ -486,7 +488,6 @@ def test_some_requests_are_pointed_at_real_records() -> None:
     comes out the same in all of them."""
     fuzzing = object.__new__(Fuzzing)
     fuzzing.organization_ids, fuzzing.person_ids, fuzzing.programme = ["real"], [], {}
-    fuzzing.learning = {}
     pointed: list[bool] = []
 
     @given(st.uuids())

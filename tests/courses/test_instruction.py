@@ -128,7 +128,7 @@ async def test_attendance_is_for_a_meeting_of_the_class_and_the_cohorts_confirme
         json=sheet(FIRST_MEETING, (seated.enrolment_id, True)),
         headers=instructor.headers,
     )
-    assert_problem(missing, 404, "course-class-not-found")
+    assert_problem(missing, 404, "class-not-found")
     assert await audit_of("course_attendance.record") == []
 
 
