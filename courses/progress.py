@@ -6,10 +6,11 @@ has not ended makes progress or reads lessons. Every step locks its enrolment fi
 completion after its write, in one transaction (`courses.completion`).
 
 Decided where the issue was silent: a test is done when its best score reaches its pass mark as
-the mark is now (it cannot be marked done); a question left out of an attempt earns nothing; after submitting, the learner learns which of
-their answers were right, never which options are, so that a test with attempts left cannot be
-read off its own results; a completed course may still be studied and its tests retaken (within
-their attempts), which raises the best score but changes nothing about completion.
+the mark is now (it cannot be marked done); a question left out of an attempt earns nothing;
+after submitting, the learner learns which of their answers were right, never which options
+are, so that a test with attempts left cannot be read off its own results; a completed course
+may still be studied and its tests retaken (within their attempts), which raises the best score
+but changes nothing about completion.
 """
 
 from __future__ import annotations
