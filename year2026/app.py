@@ -23,6 +23,11 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.enrolment_controllers import (
+    CohortEnrolmentsController,
+    CourseEnrolmentsController,
+    MyEnrolmentsController,
+)
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.feed_controllers import EventFeedsController
@@ -115,6 +120,9 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            CohortEnrolmentsController,
+            CourseEnrolmentsController,
+            MyEnrolmentsController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
