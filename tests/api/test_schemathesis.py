@@ -6,8 +6,8 @@ Each generated request is made by a fresh admin (a person inserted for it, with 
 and an audit entry, and a token signed by the server's own keys, in place of the made-up token a
 valid case carries), so that guarded operations are exercised for real and an operation like
 `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
-name an organization or a person, or an event and the parts of its programme, are often pointed
-at real ones, so that operations are exercised beyond 404.
+name an organization or a person, an event and the parts of its programme, or a course, a cohort
+and an enrolment, are often pointed at real ones, so that operations are exercised beyond 404.
 """
 
 from __future__ import annotations
@@ -225,6 +225,81 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
+    async def insert_courses(self) -> None:
+        """A published self-paced course (with its pool) and a course taught in cohorts with one
+        cohort (and its pool), one person enrolled in it: enrolments to make, read, withdraw."""
+        organization_id, self_paced_id, cohort_course_id = (uuid.uuid4() for _ in range(3))
+        cohort_id, person_id, enrolment_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        starts = dt.datetime(2027, 10, 13, 4, 0, tzinfo=dt.UTC)
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
+                    " now())",
+                    organization_id,
+                )
+                for course_id, slug, course_format in (
+                    (self_paced_id, "fuzzing-ai-basics", "self-paced"),
+                    (cohort_course_id, "fuzzing-ml-for-teachers", "cohort-online"),
+                ):
+                    await connection.execute(
+                        "INSERT INTO course (id, organization, slug, status, title_en, level,"
+                        " format, published_at) VALUES ($1, $2, $3, 'published', 'AI basics',"
+                        " 'beginner', $4, now())",
+                        course_id,
+                        organization_id,
+                        slug,
+                        course_format,
+                    )
+                await connection.execute(
+                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, capacity)"
+                    " VALUES ($1, $2, $3, $4, 1000)",
+                    cohort_id,
+                    cohort_course_id,
+                    starts,
+                    starts + dt.timedelta(days=30),
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, waitlist, open, closes_at) VALUES"
+                    " ($1, 1000, true, true, $2), ($3, NULL, false, true, '2100-01-01')",
+                    cohort_id,
+                    starts,
+                    self_paced_id,
+                )
+                await connection.execute(
+                    "INSERT INTO person (id, email, display_name, preferred_language,"
+                    " created_at, updated_at) VALUES ($1, $2, 'Learner', 'kk', now(), now())",
+                    person_id,
+                    f"learner-{person_id.hex}@example.kz",
+                )
+                await connection.execute(
+                    "INSERT INTO seat_claim (id, pool, person, status, confirmed_at)"
+                    " VALUES ($1, $2, $3, 'confirmed', now())",
+                    enrolment_id,
+                    cohort_id,
+                    person_id,
+                )
+                await connection.execute("UPDATE seat_pool SET taken = 1 WHERE id = $1", cohort_id)
+                await connection.execute(
+                    "INSERT INTO course_enrolment (id, course, cohort, person) VALUES"
+                    " ($1, $2, $3, $4)",
+                    enrolment_id,
+                    cohort_course_id,
+                    cohort_id,
+                    person_id,
+                )
+        finally:
+            await connection.close()
+        self.programme.update(
+            {
+                "course": ["fuzzing-ai-basics", str(self_paced_id), str(cohort_course_id)],
+                "cohort": [str(cohort_id)],
+                "enrolment": [str(enrolment_id)],
+            }
+        )
+
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
         roles = ["admin", "citizen", "organizer"]
@@ -240,8 +315,8 @@ class Fuzzing:
             *self.programme.items(),
         ):
             value = path_parameters.get(name)
-            # an event is named by its slug or its id
-            named = isinstance(value, str) and (name == "event" or _is_uuid(value))
+            # an event or a course is named by its slug or its id
+            named = isinstance(value, str) and (name in ("event", "course") or _is_uuid(value))
             if pool and named and _chance.random() < 0.5:
                 path_parameters[name] = _chance.choice(pool)
 
@@ -315,6 +390,7 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
+        run_in_thread(fuzzing.insert_courses())
         yield fuzzing
 
 

@@ -108,6 +108,10 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /me/calendar-feed": BEARER,
         "PATCH /me/calendar-feed": BEARER,
         "DELETE /me/calendar-feed": BEARER,
+        "POST /cohorts/{cohort}/enrolments": BEARER,
+        "POST /courses/{course}/enrolments": BEARER,
+        "GET /me/enrolments/{enrolment}": BEARER,
+        "POST /me/enrolments/{enrolment}/withdraw": BEARER,
     }
 
 
