@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import asyncpg
 import httpx
 from litestar import Litestar
 
@@ -141,4 +142,29 @@ async def test_one_person_racing_two_cohorts_of_a_course_holds_one_enrolment(
     assert rows == []
     claims = await SeatClaim.raw("SELECT count(*) AS n FROM seat_claim")
     assert claims == [{"n": 20}]
+    await assert_pools_agree_with_rows()
+
+
+async def test_a_held_pool_answers_seats_busy_with_retry_after_never_a_500(
+    client: httpx.AsyncClient, app: Litestar, provider: Organizer, settings: Settings
+) -> None:
+    """One request admitted by a gate of one waits on the pool's row until the lock timeout;
+    the others wait in the gate's line until its time is up. Each is told to come back."""
+    app.state.seat_gate = ClaimGate(per_pool=1, wait_seconds=0.2)
+    course = await a_course(provider.organization_id)
+    cohort = await a_cohort(course, capacity=10)
+    crowd = await people.signed_in_crowd(settings, 3)
+    holder = await asyncpg.connect(settings.effective_database_url)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT 1 FROM seat_pool WHERE id = $1 FOR UPDATE", cohort["id"])
+            answers = await asyncio.gather(
+                *(post_cohort_enrolment(client, person, cohort) for person in crowd)
+            )
+    finally:
+        await holder.close()
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [(503, "seats-busy")] * 3
+    assert {answer.headers["retry-after"] for answer in answers} == {"2"}
+    rows = await Enrolment.raw("SELECT count(*) AS n FROM course_enrolment")
+    assert rows == [{"n": 0}]
     await assert_pools_agree_with_rows()
