@@ -5,10 +5,11 @@ rules, no audit, no gate, no middleware): what HTTP and a Python process cost on
     BARE_ENROLMENT_DSN=postgresql://… uvicorn --app-dir bench bare_enrolment:app --port 8001
 
 `POST /courses/{course}/cohorts/{cohort}/enrolments/{person}` takes a seat in the cohort's pool
-(or a waitlist position) and writes the seat claim and the enrolment, in one statement as the
-platform does (the pool's conditional UPDATE, the claim's INSERT and the enrolment's INSERT as
-CTEs), and answers 201 with the enrolment's id and status. Not part of the platform: only the
-bench starts it.
+(or a waitlist position) and writes the seat claim and the enrolment, and answers 201 with the
+enrolment's id and status: in one statement as the platform does (the pool's conditional UPDATE,
+the claim's INSERT and the enrolment's INSERT as CTEs), or with `?transaction=true` as
+bench/bare_claim.py claims (a transaction of the UPDATE and the two INSERTs, one at a time). Not
+part of the platform: only the bench starts it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,23 @@ ENROL = (
     " SELECT id, $5::uuid, $1, person, created_at FROM claim)"
     " SELECT status FROM claim"
 )
+#: the same as three statements, as bench/bare_claim.py claims ($1 pool)
+CLAIM = (
+    "UPDATE seat_pool SET last_claim_seated = taken < capacity,"
+    " taken = taken + (taken < capacity)::int,"
+    " waitlisted = waitlisted + (taken >= capacity)::int,"
+    " last_position = last_position + (taken >= capacity)::int"
+    " WHERE id = $1 AND (taken < capacity OR waitlist)"
+    " RETURNING last_claim_seated, last_position"
+)
+INSERT_CLAIM = (
+    "INSERT INTO seat_claim (id, pool, person, status, position, ended_reason, created_at,"
+    " updated_at, confirmed_at) VALUES ($1, $2, $3, $4, $5, '', $6, $6, $7)"
+)
+INSERT_ENROLMENT = (
+    "INSERT INTO course_enrolment (id, course, cohort, person, created_at)"
+    " VALUES ($1, $2, $3, $4, $5)"
+)
 _connections: list[asyncpg.Pool] = []
 
 
@@ -56,12 +74,24 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
 
 
 @post("/courses/{course:uuid}/cohorts/{cohort:uuid}/enrolments/{person:uuid}")
-async def enrol(course: uuid.UUID, cohort: uuid.UUID, person: uuid.UUID) -> dict[str, str]:
-    enrolment_id = uuid.uuid4()
+async def enrol(
+    course: uuid.UUID, cohort: uuid.UUID, person: uuid.UUID, transaction: bool = False
+) -> dict[str, str]:
+    enrolment_id, now = uuid.uuid4(), dt.datetime.now(dt.UTC)
     async with _connections[0].acquire() as connection:
-        status = await connection.fetchval(
-            ENROL, cohort, person, enrolment_id, dt.datetime.now(dt.UTC), course
-        )
+        if not transaction:
+            status = await connection.fetchval(ENROL, cohort, person, enrolment_id, now, course)
+            return {"id": str(enrolment_id), "status": status}
+        async with connection.transaction():
+            row = await connection.fetchrow(CLAIM, cohort)
+            assert row is not None
+            seated = row["last_claim_seated"]
+            status = "confirmed" if seated else "waitlisted"
+            await connection.execute(
+                INSERT_CLAIM, enrolment_id, cohort, person, status,
+                None if seated else row["last_position"], now, now if seated else None,
+            )  # fmt: skip
+            await connection.execute(INSERT_ENROLMENT, enrolment_id, course, cohort, person, now)
     return {"id": str(enrolment_id), "status": status}
 
 
