@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from courses import enrolments
 from courses.enrolment_errors import (
-    CohortCancelled,
+    CohortCancelledForEnrolment,
     CohortFull,
     CohortRequired,
     CompletedEnrolmentKept,
@@ -75,7 +75,7 @@ def _answer(enrolment: Enrolment, created: bool) -> Response[Enrolment]:
     return Response(enrolment, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
 
-class CohortEnrolmentsController(Controller):
+class EnrolInCohortController(Controller):
     path = "/cohorts/{cohort:uuid}/enrolments"
     tags = ["enrolment"]  # noqa: RUF012 - Litestar declares it as an instance attribute
 
@@ -89,7 +89,7 @@ class CohortEnrolmentsController(Controller):
         opt={
             "errors": [
                 CohortNotFound,
-                CohortCancelled,
+                CohortCancelledForEnrolment,
                 EnrolmentNotYetOpen,
                 EnrolmentClosed,
                 CohortFull,
@@ -111,7 +111,7 @@ class CohortEnrolmentsController(Controller):
         return _answer(enrolment, created)
 
 
-class CourseEnrolmentsController(Controller):
+class EnrolInCourseController(Controller):
     path = "/courses/{course:str}/enrolments"
     tags = ["enrolment"]  # noqa: RUF012 - Litestar declares it as an instance attribute
 

@@ -28,8 +28,8 @@ class CourseArchived(Conflict):
     }
 
 
-class CohortCancelled(Conflict):
-    code = "cohort-cancelled"
+class CohortCancelledForEnrolment(Conflict):
+    code = "enrolment-cohort-cancelled"
     messages: ClassVar[Texts] = {
         Language.KK: "Бұл курс тобы болмайды: ол тоқтатылды.",
         Language.RU: "Эта группа курса отменена.",

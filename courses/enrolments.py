@@ -32,7 +32,7 @@ import msgspec
 
 from courses import access, seating
 from courses.enrolment_errors import (
-    CohortCancelled,
+    CohortCancelledForEnrolment,
     CohortFull,
     CohortRequired,
     CompletedEnrolmentKept,
@@ -136,7 +136,7 @@ def _check_may_enrol(target: Target, language: Language) -> None:
     if row["status"] == CourseStatus.ARCHIVED.value:
         raise CourseArchived
     if row["cohort_status"] == CohortStatus.CANCELLED.value:
-        raise CohortCancelled
+        raise CohortCancelledForEnrolment
     if row["missing"]:
         missing = msgspec.json.decode(row["missing"])
         titles = [

@@ -23,10 +23,17 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.cohort_controllers import CohortsController, create_cohort
 from courses.enrolment_controllers import (
+    EnrolInCohortController,
+    EnrolInCourseController,
+    MyEnrolmentsController,
+)
+from courses.provider_controllers import (
     CohortEnrolmentsController,
     CourseEnrolmentsController,
-    MyEnrolmentsController,
+    list_cohort_enrolments,
+    list_course_enrolments,
 )
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
@@ -120,9 +127,17 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            CohortsController,
             CohortEnrolmentsController,
             CourseEnrolmentsController,
+            # they hold the enrolment paths the providers' listings join
+            EnrolInCohortController,
+            EnrolInCourseController,
             MyEnrolmentsController,
+            # plain handlers after every controller: they join paths other controllers hold
+            create_cohort,
+            list_cohort_enrolments,
+            list_course_enrolments,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

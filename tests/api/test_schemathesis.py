@@ -225,48 +225,40 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
-    async def insert_courses(self) -> None:
-        """A published self-paced course (with its pool) and a course taught in cohorts with one
-        cohort (and its pool), one person enrolled in it: enrolments to make, read, withdraw."""
-        organization_id, self_paced_id, cohort_course_id = (uuid.uuid4() for _ in range(3))
-        cohort_id, person_id, enrolment_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-        starts = dt.datetime(2027, 10, 13, 4, 0, tzinfo=dt.UTC)
+    async def insert_course_with_cohort(self) -> None:
+        """A published cohort-taught course of an organization of its own, with a cohort (its
+        pool holding one learner's seat), a weekly class and an attendance row."""
+        organization_id, course_id, cohort_id, class_id = (uuid.uuid4() for _ in range(4))
+        person_id, enrolment_id = uuid.uuid4(), uuid.uuid4()
+        starts = dt.datetime(2027, 10, 4, 5, 0, tzinfo=dt.UTC)
         connection = await asyncpg.connect(self.database_url)
         try:
             async with connection.transaction():
                 await connection.execute(
                     "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
-                    " created_at) VALUES ($1, 'Ұйым', 'Организация', 'Organization', 'ngo', '',"
-                    " now())",
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'ngo', '', now())",
                     organization_id,
                 )
-                for course_id, slug, course_format in (
-                    (self_paced_id, "fuzzing-ai-basics", "self-paced"),
-                    (cohort_course_id, "fuzzing-ml-for-teachers", "cohort-online"),
-                ):
-                    await connection.execute(
-                        "INSERT INTO course (id, organization, slug, status, title_en, level,"
-                        " format, published_at) VALUES ($1, $2, $3, 'published', 'AI basics',"
-                        " 'beginner', $4, now())",
-                        course_id,
-                        organization_id,
-                        slug,
-                        course_format,
-                    )
                 await connection.execute(
-                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, capacity)"
-                    " VALUES ($1, $2, $3, $4, 1000)",
-                    cohort_id,
-                    cohort_course_id,
-                    starts,
-                    starts + dt.timedelta(days=30),
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format,"
+                    " published_at) VALUES ($1, $2, 'fuzzing-ai-basics', 'published',"
+                    " 'AI basics for everyone', 'beginner', 'cohort-online', now())",
+                    course_id,
+                    organization_id,
                 )
                 await connection.execute(
-                    "INSERT INTO seat_pool (id, capacity, waitlist, open, closes_at) VALUES"
-                    " ($1, 1000, true, true, $2), ($3, NULL, false, true, '2100-01-01')",
+                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, online_url,"
+                    " capacity) VALUES ($1, $2, $3, $4, 'https://meet.example.kz/ai', 100)",
+                    cohort_id,
+                    course_id,
+                    starts,
+                    starts + dt.timedelta(days=60),
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, open, closes_at, taken)"
+                    " VALUES ($1, 100, true, $2, 1)",
                     cohort_id,
                     starts,
-                    self_paced_id,
                 )
                 await connection.execute(
                     "INSERT INTO person (id, email, display_name, preferred_language,"
@@ -281,24 +273,66 @@ class Fuzzing:
                     cohort_id,
                     person_id,
                 )
-                await connection.execute("UPDATE seat_pool SET taken = 1 WHERE id = $1", cohort_id)
                 await connection.execute(
-                    "INSERT INTO course_enrolment (id, course, cohort, person) VALUES"
-                    " ($1, $2, $3, $4)",
+                    "INSERT INTO course_enrolment (id, course, cohort, person)"
+                    " VALUES ($1, $2, $3, $4)",
                     enrolment_id,
-                    cohort_course_id,
+                    course_id,
                     cohort_id,
+                    person_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_class (id, cohort, title_en, starts_at, ends_at, rrule)"
+                    " VALUES ($1, $2, 'Workshop', $3, $4, 'FREQ=WEEKLY;COUNT=8')",
+                    class_id,
+                    cohort_id,
+                    starts,
+                    starts + dt.timedelta(hours=2),
+                )
+                await connection.execute(
+                    "INSERT INTO course_class_attendance (id, cohort_class, meeting_start,"
+                    " enrolment, attended, recorded_by) VALUES ($1, $2, $3, $4, true, $5)",
+                    uuid.uuid4(),
+                    class_id,
+                    starts,
+                    enrolment_id,
                     person_id,
                 )
         finally:
             await connection.close()
-        self.programme.update(
-            {
-                "course": ["fuzzing-ai-basics", str(self_paced_id), str(cohort_course_id)],
-                "cohort": [str(cohort_id)],
-                "enrolment": [str(enrolment_id)],
-            }
-        )
+        self.programme |= {
+            "course": ["fuzzing-ai-basics", str(course_id)],
+            "cohort": [str(cohort_id)],
+            "class_id": [str(class_id)],
+            "enrolment": [str(enrolment_id)],
+        }
+
+    async def insert_self_paced_course(self) -> None:
+        """A published self-paced course with its pool (no limit): enrolments to make."""
+        organization_id, course_id = uuid.uuid4(), uuid.uuid4()
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'ngo', '', now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format,"
+                    " published_at) VALUES ($1, $2, 'fuzzing-prompting', 'published',"
+                    " 'Prompt engineering', 'beginner', 'self-paced', now())",
+                    course_id,
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, waitlist, open, closes_at)"
+                    " VALUES ($1, NULL, false, true, '2100-01-01')",
+                    course_id,
+                )
+        finally:
+            await connection.close()
+        self.programme["course"] += ["fuzzing-prompting", str(course_id)]
 
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
@@ -390,7 +424,8 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
-        run_in_thread(fuzzing.insert_courses())
+        run_in_thread(fuzzing.insert_course_with_cohort())
+        run_in_thread(fuzzing.insert_self_paced_course())
         yield fuzzing
 
 

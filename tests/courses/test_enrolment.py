@@ -191,7 +191,11 @@ async def test_signing_in_is_needed(client: httpx.AsyncClient, provider: Organiz
     ("course_status", "cohort_fields", "code"),
     [
         (CourseStatus.ARCHIVED, {}, "course-archived"),
-        (CourseStatus.PUBLISHED, {"status": CohortStatus.CANCELLED.value}, "cohort-cancelled"),
+        (
+            CourseStatus.PUBLISHED,
+            {"status": CohortStatus.CANCELLED.value},
+            "enrolment-cohort-cancelled",
+        ),
         (
             CourseStatus.PUBLISHED,
             {"enrolment_closes_at": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)},
