@@ -53,7 +53,7 @@ browser:
 # The load generator of the benches (Debian's wrk), installed the same way; not part of
 # `make test`.
 BENCH_PACKAGES := wrk
-.PHONY: bench-tools bench bench-feeds
+.PHONY: bench-tools bench bench-feeds bench-enrolment
 bench-tools:
 	@if command -v wrk >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -70,3 +70,8 @@ bench: $(VENV)/.synced bench-tools
 ## (about two minutes; not a test)
 bench-feeds: $(VENV)/.synced bench-tools
 	$(VENV)/bin/python bench/bench_feeds.py
+
+## make bench-enrolment: the enrolment rush (1,000 for 100 seats) against a bare claim-and-insert
+## handler (about a minute; not a test)
+bench-enrolment: $(VENV)/.synced bench-tools
+	$(VENV)/bin/python bench/bench_enrolment.py

@@ -24,6 +24,11 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
 from courses.cohort_controllers import CohortsController, create_cohort
+from courses.enrolment_controllers import (
+    EnrolInCohortController,
+    EnrolInCourseController,
+    MyEnrolmentsController,
+)
 from courses.learning_controllers import InstructorRecordsController, MyLearningController
 from courses.provider_controllers import (
     CohortEnrolmentsController,
@@ -128,6 +133,10 @@ def create_app(
             CourseEnrolmentsController,
             MyLearningController,
             InstructorRecordsController,
+            # they hold the enrolment paths the providers' listings join
+            EnrolInCohortController,
+            EnrolInCourseController,
+            MyEnrolmentsController,
             # plain handlers after every controller: they join paths other controllers hold
             create_cohort,
             list_cohort_enrolments,

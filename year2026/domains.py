@@ -4,6 +4,7 @@ erasure) and of the calendars. The app factory and the worker both compose from 
 from __future__ import annotations
 
 from courses import calendar_items as course_calendar_items
+from courses import personal_data as courses_personal_data
 from events import calendar_items
 from events import personal_data as events_personal_data
 from year2026.calendar import private as calendar_private
@@ -15,10 +16,12 @@ PERSONAL_DATA = PersonalDataParts(
     exports={
         "events": events_personal_data.export_registrations,
         "calendar_feed": calendar_private.export_calendar_feed,
+        "courses": courses_personal_data.export_enrolments,
     },
     erasures=[
         events_personal_data.release_future_registrations,
         calendar_private.erase_calendar_feed,
+        courses_personal_data.withdraw_future_enrolments,
     ],
 )
 #: what each domain puts in calendars (course classes only in private feeds)

@@ -6,8 +6,8 @@ Each generated request is made by a fresh admin (a person inserted for it, with 
 and an audit entry, and a token signed by the server's own keys, in place of the made-up token a
 valid case carries), so that guarded operations are exercised for real and an operation like
 `DELETE /me` or sign-out-everywhere cannot spoil the requests after it. Path parameters that
-name an organization or a person, or an event and the parts of its programme, are often pointed
-at real ones, so that operations are exercised beyond 404.
+name an organization or a person, an event and the parts of its programme, or a course, a cohort
+and an enrolment, are often pointed at real ones, so that operations are exercised beyond 404.
 """
 
 from __future__ import annotations
@@ -336,6 +336,33 @@ class Fuzzing:
             "lesson": [str(text_id), str(test_id)],
         }
 
+    async def insert_self_paced_course(self) -> None:
+        """A published self-paced course with its pool (no limit): enrolments to make."""
+        organization_id, course_id = uuid.uuid4(), uuid.uuid4()
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'ngo', '', now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format,"
+                    " published_at) VALUES ($1, $2, 'fuzzing-prompting', 'published',"
+                    " 'Prompt engineering', 'beginner', 'self-paced', now())",
+                    course_id,
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, waitlist, open, closes_at)"
+                    " VALUES ($1, NULL, false, true, '2100-01-01')",
+                    course_id,
+                )
+        finally:
+            await connection.close()
+        self.programme["course"] += ["fuzzing-prompting", str(course_id)]
+
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
         roles = ["admin", "citizen", "organizer"]
@@ -427,6 +454,7 @@ def fuzzing(
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
         run_in_thread(fuzzing.insert_course_with_cohort())
+        run_in_thread(fuzzing.insert_self_paced_course())
         yield fuzzing
 
 

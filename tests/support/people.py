@@ -7,6 +7,7 @@ go through the API, for the tests that are about signing up and in.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from collections.abc import Iterable
@@ -124,3 +125,31 @@ async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWOR
         access_token=tokens["access_token"],
         refresh_token=tokens["refresh_token"],
     )
+
+
+async def signed_in_crowd(settings: Settings, count: int, name: str = "Қонақ") -> list[SignedIn]:
+    """`count` new people inserted at once, each with a live session of their own whose token
+    generation is already in Redis (as after a sign-in): for rushes of hundreds."""
+    from year2026.redis import open_redis
+
+    crowd = [(uuid.uuid4(), unique_email("guest")) for _ in range(count)]
+    password_hash = await _shared_password_hash()
+    rows = [
+        Person(id=person_id, email=email, display_name=f"{name} {n}", password_hash=password_hash)
+        for n, (person_id, email) in enumerate(crowd)
+    ]
+    for start in range(0, count, 500):
+        await Person.insert(*rows[start : start + 500])
+    issuer = sessions.TokenIssuer(settings)
+    at_once = asyncio.Semaphore(8)
+    redis = await open_redis(settings)
+
+    async def session(person_id: uuid.UUID, email: str) -> SignedIn:
+        async with at_once:
+            tokens = await sessions.start_session(issuer, person_id, "tests", redis)
+        return SignedIn(person_id, email, tokens.access_token, tokens.refresh_token)
+
+    try:
+        return list(await asyncio.gather(*(session(*person) for person in crowd)))
+    finally:
+        await redis.aclose()

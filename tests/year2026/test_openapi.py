@@ -134,6 +134,11 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /me/enrolments/{enrolment}/lessons/{lesson}/attempts": BEARER,
         "PUT /cohorts/{cohort}/classes/{class_id}/attendance": BEARER,
         "PUT /cohorts/{cohort}/enrolments/{enrolment}/lessons/{lesson}": BEARER,
+        # enrolment: a person's own
+        "POST /cohorts/{cohort}/enrolments": BEARER,
+        "POST /courses/{course}/enrolments": BEARER,
+        "GET /me/enrolments/{enrolment}": BEARER,
+        "POST /me/enrolments/{enrolment}/withdraw": BEARER,
     }
 
 
