@@ -23,6 +23,8 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.catalogue_controllers import CoursesController
+from courses.catalogue_structure_controllers import CourseStructureController
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.feed_controllers import EventFeedsController
@@ -115,6 +117,8 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            CoursesController,
+            CourseStructureController,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},
