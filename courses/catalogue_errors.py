@@ -147,7 +147,6 @@ class OnlyForTests(InvalidCourseField):
 
 class TooFewOptions(InvalidCourseField):
     code = "course-too-few-options"
-    shows_params = True
     messages: ClassVar[Texts] = {
         Language.KK: "Сұрақтың кемінде {least} жауап нұсқасы болуы керек.",
         Language.RU: "У вопроса должно быть не меньше {least} вариантов ответа.",

@@ -70,6 +70,8 @@ class Fuzzing:
         self.person_ids: list[str] = []
         #: a public event (by slug and by id) and its programme: path parameter → real values
         self.programme: dict[str, list[str]] = {}
+        #: a published course (by slug and by id) and its structure: path parameter → values
+        self.course_parts: dict[str, list[str]] = {}
         #: per listing operation, the last `next_cursor` it handed out
         self.cursors: dict[str, str] = {}
 
@@ -225,6 +227,65 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
+    async def insert_course_with_structure(self) -> None:
+        """A published course of an organization of its own, with a module, a text lesson and a
+        final test of one question."""
+        organization_id, course_id, module_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        lesson_id, test_id, question_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+        connection = await asyncpg.connect(self.database_url)
+        try:
+            async with connection.transaction():
+                await connection.execute(
+                    "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'company', '',"
+                    " now())",
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course (id, organization, slug, status, title_en, level,"
+                    " audiences, languages, format, published_at) VALUES ($1, $2,"
+                    " 'fuzzing-ai-basics', 'published', 'AI basics', 'beginner',"
+                    " '{general-public}', '{kk,ru}', 'self-paced', now())",
+                    course_id,
+                    organization_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_module (id, course, position, title_en)"
+                    " VALUES ($1, $2, 0, 'Module')",
+                    module_id,
+                    course_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_lesson (id, course, module, position, kind, title_en,"
+                    " required, final, pass_mark) VALUES ($1, $3, $4, 0, 'text', 'Lesson', true,"
+                    " false, NULL), ($2, $3, $4, 1, 'test', 'Final test', true, true, 50)",
+                    lesson_id,
+                    test_id,
+                    course_id,
+                    module_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_question (id, lesson, position, text_en)"
+                    " VALUES ($1, $2, 0, 'What is AI?')",
+                    question_id,
+                    test_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_question_option (id, question, position, text_en, correct)"
+                    " VALUES ($1, $3, 0, 'Learning from data', true), ($2, $3, 1, 'Magic', false)",
+                    uuid.uuid4(),
+                    uuid.uuid4(),
+                    question_id,
+                )
+        finally:
+            await connection.close()
+        self.course_parts = {
+            "course": ["fuzzing-ai-basics", str(course_id)],
+            "module_id": [str(module_id)],
+            "lesson_id": [str(lesson_id), str(test_id)],
+            "question_id": [str(question_id)],
+        }
+
     def fresh_admin_headers(self) -> dict[str, str]:
         person_id = run_in_thread(self._insert_admin())
         roles = ["admin", "citizen", "organizer"]
@@ -238,10 +299,11 @@ class Fuzzing:
             ("organization_id", self.organization_ids),
             ("person_id", self.person_ids),
             *self.programme.items(),
+            *self.course_parts.items(),
         ):
             value = path_parameters.get(name)
-            # an event is named by its slug or its id
-            named = isinstance(value, str) and (name == "event" or _is_uuid(value))
+            # an event (a course) is named by its slug or its id
+            named = isinstance(value, str) and (name in ("event", "course") or _is_uuid(value))
             if pool and named and _chance.random() < 0.5:
                 path_parameters[name] = _chance.choice(pool)
 
@@ -315,6 +377,7 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
+        run_in_thread(fuzzing.insert_course_with_structure())
         yield fuzzing
 
 
@@ -376,6 +439,7 @@ def test_some_requests_are_pointed_at_real_records() -> None:
     comes out the same in all of them."""
     fuzzing = object.__new__(Fuzzing)
     fuzzing.organization_ids, fuzzing.person_ids, fuzzing.programme = ["real"], [], {}
+    fuzzing.course_parts = {}
     pointed: list[bool] = []
 
     @given(st.uuids())

@@ -117,7 +117,8 @@ async def test_publish_then_archive_follow_the_workflow_and_its_pools(
         "published_at": published["updated_at"],
     }
     pool = await seats.pool_row(course_id)
-    assert pool is not None and pool["open"] is True
+    assert pool is not None
+    assert pool["open"] is True
     # publishing again changes nothing
     assert await publish_course(client, provider, course) == published
 
@@ -126,7 +127,8 @@ async def test_publish_then_archive_follow_the_workflow_and_its_pools(
     archived = response.json()
     assert archived == {**published, "status": "archived", "updated_at": archived["updated_at"]}
     closed = await seats.pool_row(course_id)
-    assert closed is not None and closed["open"] is False
+    assert closed is not None
+    assert closed["open"] is False
 
 
 @pytest.mark.parametrize(
