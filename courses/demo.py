@@ -6,8 +6,7 @@ English: "AI basics for everyone" (self-paced), and three taught in cohorts, in 
 and online. "Machine learning for teachers" requires "AI basics for everyone". Every course has
 modules of text and video lessons and a final test of multiple-choice questions.
 
-Cohorts are inserted directly, each with its seat pool, until the cohorts' own service loads
-them (the lead switches this over).
+Cohorts are made by the cohorts' own service, each with its seat pool.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from courses import access, catalogue, catalogue_structure, seating
+from courses import catalogue, catalogue_structure
 from courses.catalogue_schemas import (
     CourseCreate,
     LessonCreate,
@@ -26,9 +25,10 @@ from courses.catalogue_schemas import (
     OptionFields,
     QuestionFields,
 )
+from courses.cohort_schemas import CohortCreate
+from courses.cohorts import create_cohort
 from courses.enums import Audience, CourseFormat, CourseLevel, LessonKind, TeachingLanguage
-from courses.tables import Cohort, Course
-from year2026.db import get_engine
+from courses.tables import Course
 from year2026.people.enums import OrganizationKind, Region
 from year2026.people.tables import Organization
 
@@ -289,29 +289,24 @@ async def _ensure_providers() -> list[uuid.UUID]:
     return [provider["id"] for provider in PROVIDERS]
 
 
-async def _insert_cohorts(course_id: uuid.UUID, cohorts: list[DemoCohort]) -> None:
-    now = dt.datetime.now(dt.UTC)
-    async with get_engine().transaction():
-        course = await access.course_row(str(course_id), lock=True)
-        assert course is not None
-        for demo in cohorts:
-            venue: dict[str, Any] = dict(
-                zip(("venue_name_kk", "venue_name_ru", "venue_name_en"), demo.venue, strict=True)
-            )
-            inserted = await Cohort.insert(
-                Cohort(
-                    id=uuid.uuid4(),
-                    course=course_id,
-                    starts_at=demo.starts,
-                    ends_at=demo.ends,
-                    region=None if demo.region is None else demo.region.value,
-                    online_url="https://meet.alem.ai/ai-movement" if demo.region is None else "",
-                    capacity=demo.capacity,
-                    is_demo=True,
-                    **venue,
-                )
-            ).returning(*Cohort.all_columns())
-            await seating.sync_cohort_pool(course, dict(inserted[0]), now, None)
+async def _add_cohorts(actor_id: uuid.UUID, reference: str, cohorts: list[DemoCohort]) -> None:
+    for demo in cohorts:
+        venue: dict[str, Any] = dict(
+            zip(("venue_name_kk", "venue_name_ru", "venue_name_en"), demo.venue, strict=True)
+        )
+        await create_cohort(
+            actor_id,
+            reference,
+            CohortCreate(
+                starts_at=demo.starts,
+                ends_at=demo.ends,
+                region=demo.region,
+                online_url="https://meet.alem.ai/ai-movement" if demo.region is None else "",
+                capacity=demo.capacity,
+                **venue,
+            ),
+            demo=True,
+        )
 
 
 async def _load_course(actor_id: uuid.UUID, demo: DemoCourse) -> None:
@@ -361,8 +356,7 @@ async def _load_course(actor_id: uuid.UUID, demo: DemoCourse) -> None:
             actor_id, reference, final.id, QuestionFields(**question.text, options=options)
         )
     await catalogue.publish_course(actor_id, reference)
-    if demo.cohorts:
-        await _insert_cohorts(record.id, demo.cohorts)
+    await _add_cohorts(actor_id, reference, demo.cohorts)
 
 
 async def load_demo_courses(actor_id: uuid.UUID) -> list[uuid.UUID]:

@@ -25,6 +25,13 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from courses.catalogue_controllers import CoursesController
 from courses.catalogue_structure_controllers import CourseStructureController
+from courses.cohort_controllers import CohortsController, create_cohort
+from courses.provider_controllers import (
+    CohortEnrolmentsController,
+    CourseEnrolmentsController,
+    list_cohort_enrolments,
+    list_course_enrolments,
+)
 from events.check_in_controllers import CheckInsController
 from events.controllers import EventsController
 from events.feed_controllers import EventFeedsController
@@ -119,6 +126,13 @@ def create_app(
             MyCalendarFeedController,
             CoursesController,
             CourseStructureController,
+            CohortsController,
+            CohortEnrolmentsController,
+            CourseEnrolmentsController,
+            # plain handlers after every controller: they join paths other controllers hold
+            create_cohort,
+            list_cohort_enrolments,
+            list_course_enrolments,
             *extra_route_handlers,
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -3,6 +3,7 @@ erasure) and of the calendars. The app factory and the worker both compose from 
 
 from __future__ import annotations
 
+from courses import calendar_items as course_calendar_items
 from events import calendar_items
 from events import personal_data as events_personal_data
 from year2026.calendar import private as calendar_private
@@ -20,9 +21,9 @@ PERSONAL_DATA = PersonalDataParts(
         calendar_private.erase_calendar_feed,
     ],
 )
-#: what each domain puts in calendars (course classes join `private` with the courses)
+#: what each domain puts in calendars (course classes only in private feeds)
 CALENDAR_PARTS = CalendarParts(
     fragments=calendar_items.build_fragments,
     listings={"events": calendar_items.listing},
-    private=[calendar_items.person_items],
+    private=[calendar_items.person_items, course_calendar_items.person_items],
 )

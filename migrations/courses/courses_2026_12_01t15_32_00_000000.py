@@ -61,8 +61,8 @@ STATEMENTS = [
     " ON course_question_option (question, position)",
     "ALTER TABLE course_cohort ADD CONSTRAINT course_cohort_ends_after_start"
     " CHECK (ends_at > starts_at)",
-    "ALTER TABLE course_cohort ADD CONSTRAINT course_cohort_capacity_not_negative"
-    " CHECK (capacity IS NULL OR capacity >= 0)",
+    "ALTER TABLE course_cohort ADD CONSTRAINT course_cohort_capacity_positive"
+    " CHECK (capacity IS NULL OR capacity >= 1)",
     "CREATE INDEX course_cohort_course_idx ON course_cohort (course, starts_at)",
     "CREATE INDEX course_cohort_upcoming_idx ON course_cohort (ends_at, region)",
     "ALTER TABLE course_cohort_instructor ADD CONSTRAINT course_cohort_instructor_once"

@@ -70,8 +70,6 @@ class Fuzzing:
         self.person_ids: list[str] = []
         #: a public event (by slug and by id) and its programme: path parameter → real values
         self.programme: dict[str, list[str]] = {}
-        #: a published course (by slug and by id) and its structure: path parameter → values
-        self.course_parts: dict[str, list[str]] = {}
         #: per listing operation, the last `next_cursor` it handed out
         self.cursors: dict[str, str] = {}
 
@@ -227,25 +225,26 @@ class Fuzzing:
             "registration": [str(registration_id)],
         }
 
-    async def insert_course_with_structure(self) -> None:
-        """A published course of an organization of its own, with a module, a text lesson and a
-        final test of one question."""
-        organization_id, course_id, module_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-        lesson_id, test_id, question_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    async def insert_course_with_cohort(self) -> None:
+        """A published cohort-taught course of an organization of its own, with a module of a
+        text lesson and a final test of one question, a cohort (its pool holding one learner's
+        seat), a weekly class and an attendance row."""
+        organization_id, course_id, cohort_id, class_id = (uuid.uuid4() for _ in range(4))
+        person_id, enrolment_id = uuid.uuid4(), uuid.uuid4()
+        module_id, lesson_id, test_id, question_id = (uuid.uuid4() for _ in range(4))
+        starts = dt.datetime(2027, 10, 4, 5, 0, tzinfo=dt.UTC)
         connection = await asyncpg.connect(self.database_url)
         try:
             async with connection.transaction():
                 await connection.execute(
                     "INSERT INTO organization (id, name_kk, name_ru, name_en, kind, website,"
-                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'company', '',"
-                    " now())",
+                    " created_at) VALUES ($1, 'alem.ai', 'alem.ai', 'alem.ai', 'ngo', '', now())",
                     organization_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course (id, organization, slug, status, title_en, level,"
-                    " audiences, languages, format, published_at) VALUES ($1, $2,"
-                    " 'fuzzing-ai-basics', 'published', 'AI basics', 'beginner',"
-                    " '{general-public}', '{kk,ru}', 'self-paced', now())",
+                    "INSERT INTO course (id, organization, slug, status, title_en, level, format,"
+                    " published_at) VALUES ($1, $2, 'fuzzing-ai-basics', 'published',"
+                    " 'AI basics for everyone', 'beginner', 'cohort-online', now())",
                     course_id,
                     organization_id,
                 )
@@ -277,10 +276,64 @@ class Fuzzing:
                     uuid.uuid4(),
                     question_id,
                 )
+                await connection.execute(
+                    "INSERT INTO course_cohort (id, course, starts_at, ends_at, online_url,"
+                    " capacity) VALUES ($1, $2, $3, $4, 'https://meet.example.kz/ai', 100)",
+                    cohort_id,
+                    course_id,
+                    starts,
+                    starts + dt.timedelta(days=60),
+                )
+                await connection.execute(
+                    "INSERT INTO seat_pool (id, capacity, open, closes_at, taken)"
+                    " VALUES ($1, 100, true, $2, 1)",
+                    cohort_id,
+                    starts,
+                )
+                await connection.execute(
+                    "INSERT INTO person (id, email, display_name, preferred_language,"
+                    " created_at, updated_at) VALUES ($1, $2, 'Learner', 'kk', now(), now())",
+                    person_id,
+                    f"learner-{person_id.hex}@example.kz",
+                )
+                await connection.execute(
+                    "INSERT INTO seat_claim (id, pool, person, status, confirmed_at)"
+                    " VALUES ($1, $2, $3, 'confirmed', now())",
+                    enrolment_id,
+                    cohort_id,
+                    person_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_enrolment (id, course, cohort, person)"
+                    " VALUES ($1, $2, $3, $4)",
+                    enrolment_id,
+                    course_id,
+                    cohort_id,
+                    person_id,
+                )
+                await connection.execute(
+                    "INSERT INTO course_class (id, cohort, title_en, starts_at, ends_at, rrule)"
+                    " VALUES ($1, $2, 'Workshop', $3, $4, 'FREQ=WEEKLY;COUNT=8')",
+                    class_id,
+                    cohort_id,
+                    starts,
+                    starts + dt.timedelta(hours=2),
+                )
+                await connection.execute(
+                    "INSERT INTO course_class_attendance (id, cohort_class, meeting_start,"
+                    " enrolment, attended, recorded_by) VALUES ($1, $2, $3, $4, true, $5)",
+                    uuid.uuid4(),
+                    class_id,
+                    starts,
+                    enrolment_id,
+                    person_id,
+                )
         finally:
             await connection.close()
-        self.course_parts = {
+        self.programme |= {
             "course": ["fuzzing-ai-basics", str(course_id)],
+            "cohort": [str(cohort_id)],
+            "class_id": [str(class_id)],
             "module_id": [str(module_id)],
             "lesson_id": [str(lesson_id), str(test_id)],
             "question_id": [str(question_id)],
@@ -299,10 +352,9 @@ class Fuzzing:
             ("organization_id", self.organization_ids),
             ("person_id", self.person_ids),
             *self.programme.items(),
-            *self.course_parts.items(),
         ):
             value = path_parameters.get(name)
-            # an event (a course) is named by its slug or its id
+            # an event or a course is named by its slug or its id
             named = isinstance(value, str) and (name in ("event", "course") or _is_uuid(value))
             if pool and named and _chance.random() < 0.5:
                 path_parameters[name] = _chance.choice(pool)
@@ -377,7 +429,7 @@ def fuzzing(
         server_settings = load_settings({**environment, "YEAR2026_PORT": str(port)})
         fuzzing = Fuzzing(base_url, server_settings, test_servers.database_url)
         run_in_thread(fuzzing.insert_event_with_programme())
-        run_in_thread(fuzzing.insert_course_with_structure())
+        run_in_thread(fuzzing.insert_course_with_cohort())
         yield fuzzing
 
 
@@ -439,7 +491,6 @@ def test_some_requests_are_pointed_at_real_records() -> None:
     comes out the same in all of them."""
     fuzzing = object.__new__(Fuzzing)
     fuzzing.organization_ids, fuzzing.person_ids, fuzzing.programme = ["real"], [], {}
-    fuzzing.course_parts = {}
     pointed: list[bool] = []
 
     @given(st.uuids())

@@ -128,6 +128,26 @@ async def test_only_operations_that_read_a_token_need_one(client: httpx.AsyncCli
         "POST /me/calendar-feed": BEARER,
         "PATCH /me/calendar-feed": BEARER,
         "DELETE /me/calendar-feed": BEARER,
+        # cohorts and their classes: public when their course is; changes for its provider
+        "POST /courses/{course}/cohorts": BEARER,
+        "GET /cohorts/{cohort}": [{}, *BEARER],
+        "GET /cohorts/{cohort}/record": BEARER,
+        "PATCH /cohorts/{cohort}": BEARER,
+        "POST /cohorts/{cohort}/cancel": BEARER,
+        "GET /cohorts/{cohort}/instructors": BEARER,
+        "PUT /cohorts/{cohort}/instructors/{person_id}": BEARER,
+        "DELETE /cohorts/{cohort}/instructors/{person_id}": BEARER,
+        "GET /cohorts/{cohort}/classes": [{}, *BEARER],
+        "POST /cohorts/{cohort}/classes": BEARER,
+        "GET /cohorts/{cohort}/classes/{class_id}": BEARER,
+        "PATCH /cohorts/{cohort}/classes/{class_id}": BEARER,
+        "POST /cohorts/{cohort}/classes/{class_id}/cancel": BEARER,
+        "GET /cohorts/{cohort}/enrolments": BEARER,
+        "GET /cohorts/{cohort}/enrolments.csv": BEARER,
+        "GET /cohorts/{cohort}/attendance": BEARER,
+        "GET /cohorts/{cohort}/attendance.csv": BEARER,
+        "GET /courses/{course}/enrolments": BEARER,
+        "GET /courses/{course}/enrolments.csv": BEARER,
     }
 
 
