@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from courses import catalogue, catalogue_public, catalogue_structure
+from courses import catalogue, catalogue_parts, catalogue_public
 from courses.catalogue_errors import (
     ChoiceRequired,
     CourseSlugTaken,
@@ -148,7 +148,7 @@ class CoursesController(Controller):
     async def structure(
         self, principal: NamedDependency[Principal], course: CourseReference
     ) -> CourseStructure:
-        return await catalogue_structure.get_course_structure(principal.person_id, course)
+        return await catalogue_parts.get_course_structure(principal.person_id, course)
 
     @post(
         "/",

@@ -10,7 +10,7 @@ from litestar import Controller, delete, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from courses import catalogue_structure
+from courses import catalogue_questions, catalogue_structure
 from courses.catalogue_controllers import CourseReference
 from courses.catalogue_errors import (
     CourseTextRequired,
@@ -190,7 +190,7 @@ class CourseStructureController(Controller):
         lesson_id: FromPath[uuid.UUID],
         data: JSONBody[QuestionFields],
     ) -> QuestionRecord:
-        return await catalogue_structure.create_question(
+        return await catalogue_questions.create_question(
             principal.person_id, course, lesson_id, data
         )
 
@@ -206,7 +206,7 @@ class CourseStructureController(Controller):
         lesson_id: FromPath[uuid.UUID],
         data: JSONBody[NewOrder],
     ) -> CourseStructure:
-        return await catalogue_structure.reorder_questions(
+        return await catalogue_questions.reorder_questions(
             principal.person_id, course, lesson_id, data
         )
 
@@ -222,7 +222,7 @@ class CourseStructureController(Controller):
         question_id: FromPath[uuid.UUID],
         data: JSONBody[QuestionUpdate],
     ) -> QuestionRecord:
-        return await catalogue_structure.update_question(
+        return await catalogue_questions.update_question(
             principal.person_id, course, question_id, present_fields(data)
         )
 
@@ -237,4 +237,4 @@ class CourseStructureController(Controller):
         course: CourseReference,
         question_id: FromPath[uuid.UUID],
     ) -> None:
-        await catalogue_structure.delete_question(principal.person_id, course, question_id)
+        await catalogue_questions.delete_question(principal.person_id, course, question_id)

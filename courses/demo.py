@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from courses import catalogue, catalogue_structure
+from courses import catalogue, catalogue_questions, catalogue_structure
 from courses.catalogue_schemas import (
     CourseCreate,
     LessonCreate,
@@ -352,7 +352,7 @@ async def _load_course(actor_id: uuid.UUID, demo: DemoCourse) -> None:
             OptionFields(text_kk=kk, text_ru=ru, text_en=en, correct=correct)
             for kk, ru, en, correct in question.options
         ]
-        await catalogue_structure.create_question(
+        await catalogue_questions.create_question(
             actor_id, reference, final.id, QuestionFields(**question.text, options=options)
         )
     await catalogue.publish_course(actor_id, reference)
