@@ -23,6 +23,8 @@ from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler, Scope
 
+from courses.catalogue_controllers import CoursesController
+from courses.catalogue_structure_controllers import CourseStructureController
 from courses.cohort_controllers import CohortsController, create_cohort
 from courses.enrolment_controllers import (
     EnrolInCohortController,
@@ -128,6 +130,8 @@ def create_app(
             EventFeedsController,
             PrivateFeedController,
             MyCalendarFeedController,
+            CoursesController,
+            CourseStructureController,
             CohortsController,
             CohortEnrolmentsController,
             CourseEnrolmentsController,

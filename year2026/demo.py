@@ -10,6 +10,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass, field
 
+from courses.demo import AI_BASICS_SLUG, load_demo_courses
 from events.demo import GITEX_SLUG, load_demo_events
 from year2026.i18n import Language
 from year2026.people import accounts, organizations, queries, roles
@@ -97,7 +98,13 @@ async def load_demo_data() -> DemoReport:
                 await organizations.add_member(admin_id, organization_id, account.email)
         report.accounts.append((account.role.value, account.email, account.password))
     await load_demo_events(admin_id, organization_id)
+    organizer = next(account for account in DEMO_ACCOUNTS if account.role is Role.ORGANIZER)
+    for provider_id in await load_demo_courses(admin_id):
+        with contextlib.suppress(AlreadyMember):
+            await organizations.add_member(admin_id, provider_id, organizer.email)
     report.links.append(("events", "/events"))
     report.links.append(("GITEX", f"/events/{GITEX_SLUG}"))
+    report.links.append(("courses", "/courses"))
+    report.links.append(("AI basics", f"/courses/{AI_BASICS_SLUG}"))
     report.links.append(("JWKS", "/.well-known/jwks.json"))
     return report

@@ -226,12 +226,12 @@ class Fuzzing:
         }
 
     async def insert_course_with_cohort(self) -> None:
-        """A published cohort-taught course of an organization of its own, with a cohort (its
-        pool holding one learner's seat), a weekly class and an attendance row, and a module
-        with a text lesson and a final test (lessons and scores for instructors to record)."""
+        """A published cohort-taught course of an organization of its own, with a module of a
+        text lesson and a final test of one question, a cohort (its pool holding one learner's
+        seat), a weekly class and an attendance row."""
         organization_id, course_id, cohort_id, class_id = (uuid.uuid4() for _ in range(4))
         person_id, enrolment_id = uuid.uuid4(), uuid.uuid4()
-        module_id, text_id, test_id, question_id = (uuid.uuid4() for _ in range(4))
+        module_id, lesson_id, test_id, question_id = (uuid.uuid4() for _ in range(4))
         starts = dt.datetime(2027, 10, 4, 5, 0, tzinfo=dt.UTC)
         connection = await asyncpg.connect(self.database_url)
         try:
@@ -249,30 +249,32 @@ class Fuzzing:
                     organization_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course_module (id, course, title_en) VALUES ($1, $2, 'Basics')",
+                    "INSERT INTO course_module (id, course, position, title_en)"
+                    " VALUES ($1, $2, 0, 'Module')",
                     module_id,
                     course_id,
                 )
                 await connection.execute(
                     "INSERT INTO course_lesson (id, course, module, position, kind, title_en,"
-                    " final, pass_mark) VALUES ($1, $3, $4, 0, 'text', 'What is AI?', false,"
-                    " NULL), ($2, $3, $4, 1, 'test', 'Final test', true, 50)",
-                    text_id,
+                    " required, final, pass_mark) VALUES ($1, $3, $4, 0, 'text', 'Lesson', true,"
+                    " false, NULL), ($2, $3, $4, 1, 'test', 'Final test', true, true, 50)",
+                    lesson_id,
                     test_id,
                     course_id,
                     module_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course_question (id, lesson, text_en) VALUES ($1, $2, 'Which?')",
+                    "INSERT INTO course_question (id, lesson, position, text_en)"
+                    " VALUES ($1, $2, 0, 'What is AI?')",
                     question_id,
                     test_id,
                 )
                 await connection.execute(
-                    "INSERT INTO course_question_option (id, question, text_en, correct)"
-                    " VALUES ($1, $2, 'This', true), ($3, $2, 'That', false)",
+                    "INSERT INTO course_question_option (id, question, position, text_en, correct)"
+                    " VALUES ($1, $3, 0, 'Learning from data', true), ($2, $3, 1, 'Magic', false)",
+                    uuid.uuid4(),
                     uuid.uuid4(),
                     question_id,
-                    uuid.uuid4(),
                 )
                 await connection.execute(
                     "INSERT INTO course_cohort (id, course, starts_at, ends_at, online_url,"
@@ -333,7 +335,10 @@ class Fuzzing:
             "cohort": [str(cohort_id)],
             "class_id": [str(class_id)],
             "enrolment": [str(enrolment_id)],
-            "lesson": [str(text_id), str(test_id)],
+            "lesson": [str(lesson_id), str(test_id)],
+            "module_id": [str(module_id)],
+            "lesson_id": [str(lesson_id), str(test_id)],
+            "question_id": [str(question_id)],
         }
 
     async def insert_self_paced_course(self) -> None:
