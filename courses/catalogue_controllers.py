@@ -26,7 +26,6 @@ from courses.catalogue_errors import (
 )
 from courses.catalogue_queries import BY_PUBLISHED, BY_RELEVANCE, CourseFilters
 from courses.catalogue_schemas import (
-    LINE_TEXT,
     CourseCreate,
     CourseDetail,
     CoursePage,
@@ -45,6 +44,7 @@ from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.patching import present_fields
 from year2026.people.enums import Region
 from year2026.people.errors import NotAMember, OrganizationNotFound
+from year2026.text_types import LINE_TEXT
 
 CourseReference = Annotated[
     str,

@@ -20,26 +20,11 @@ from courses.enums import (
 )
 from year2026.i18n import LocalizedText
 from year2026.people.enums import Region
+from year2026.text_types import FREE_TEXT, Description, Link, Slug, Summary, Title
 
-#: `ai-basics-for-everyone`: lower-case letters, digits and single hyphens
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-#: a web address people can open: http(s) only, in the ASCII of RFC 3986
-HTTP_URL_PATTERN = (
-    r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?)?$"
-)
-#: one line of text, or none: no control characters (PostgreSQL cannot store NUL either)
-LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
-#: paragraphs: anything but NUL
-FREE_TEXT = r"^[^\x00]*$"
-
-Slug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN, min_length=3, max_length=120)]
-Title = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
-Summary = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=1000)]
-Description = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=20000)]
 Body = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=20000)]
 QuestionText = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=2000)]
 OptionText = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=500)]
-Link = Annotated[str, msgspec.Meta(pattern=HTTP_URL_PATTERN, max_length=500)]
 # `gt=-1`, not `ge=0`: Litestar's schema leaves out a bound of 0 (it tests the bound's truth)
 DurationHours = Annotated[int, msgspec.Meta(gt=-1, le=10_000)]
 DurationMinutes = Annotated[int, msgspec.Meta(gt=-1, le=10_000)]

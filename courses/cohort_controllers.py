@@ -34,7 +34,6 @@ from courses.cohort_errors import (
     TooManyClasses,
 )
 from courses.cohort_schemas import (
-    LINE_TEXT,
     ClassCreate,
     ClassRecord,
     ClassSchedule,
@@ -55,6 +54,7 @@ from year2026.parameters import ReaderLanguage
 from year2026.patching import present_fields
 from year2026.people.errors import NotAMember, PersonNotFound
 from year2026.recurrence import InvalidRecurrence, UnknownTimeZone
+from year2026.text_types import LINE_TEXT
 
 CourseReference = Annotated[
     str,

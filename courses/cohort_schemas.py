@@ -11,20 +11,8 @@ import msgspec
 from courses.enums import ClassStatus, CohortStatus, CourseFormat
 from year2026.i18n import LocalizedText
 from year2026.people.enums import Region
+from year2026.text_types import Address, Link, RuleText, Title, VenueName, ZoneName
 
-#: a web address people can open: http(s) only, in the ASCII of RFC 3986 (as the events' links)
-HTTP_URL_PATTERN = (
-    r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?)?$"
-)
-#: one line of text, or none: no control characters (PostgreSQL cannot store NUL either)
-LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
-
-Title = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
-VenueName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
-Address = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
-Link = Annotated[str, msgspec.Meta(pattern=HTTP_URL_PATTERN, max_length=500)]
-ZoneName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, min_length=1, max_length=64)]
-RuleText = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
 ExDates = Annotated[list[dt.datetime], msgspec.Meta(max_length=400)]
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 

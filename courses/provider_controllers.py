@@ -16,15 +16,15 @@ from litestar.params import FromPath, QueryParameter
 
 from courses import provider_views
 from courses.cohort_controllers import CourseReference
-from courses.cohort_schemas import LINE_TEXT
 from courses.errors import CohortNotFound, CourseNotFound
 from courses.provider_schemas import AttendanceSheet, EnrolmentPage
-from courses.provider_views import CsvExport
 from year2026.guards import Principal, requires_signed_in
 from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
 from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.people.errors import NotAMember
+from year2026.spreadsheets import CSV_MEDIA_TYPE, csv_response
+from year2026.text_types import LINE_TEXT
 
 EnrolmentCursor = Annotated[
     str | None, cursor_parameter(provider_views.ENROLMENTS.max_cursor_length)
@@ -40,7 +40,6 @@ Search = Annotated[
     ),
 ]
 #: Litestar adds `; charset=utf-8` to a text media type by itself
-CSV_MEDIA_TYPE = "text/csv"
 _CSV_DESCRIPTION = (
     "UTF-8 with a byte order mark and CRLF line ends, so that Excel opens it as it is; cells"
     " a spreadsheet would run as a formula are quoted; times in the cohort's zone (a course's:"
@@ -50,14 +49,6 @@ _CSV_DESCRIPTION = (
 
 def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
     return requested_language(lang, request.headers.get("accept-language"))
-
-
-def _csv(export: CsvExport) -> Response[bytes]:
-    return Response(
-        export.content,
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )
 
 
 class CohortEnrolmentsController(Controller):
@@ -80,7 +71,7 @@ class CohortEnrolmentsController(Controller):
         q: Search = None,
         lang: ReaderLanguage = None,
     ) -> Response[bytes]:
-        return _csv(
+        return csv_response(
             await provider_views.cohort_enrolments_csv(
                 principal.person_id, cohort, q, _language(request, lang)
             )
@@ -120,7 +111,7 @@ class CohortEnrolmentsController(Controller):
         cohort: FromPath[uuid.UUID],
         lang: ReaderLanguage = None,
     ) -> Response[bytes]:
-        return _csv(
+        return csv_response(
             await provider_views.attendance_csv(
                 principal.person_id, cohort, _language(request, lang)
             )
@@ -147,7 +138,7 @@ class CourseEnrolmentsController(Controller):
         q: Search = None,
         lang: ReaderLanguage = None,
     ) -> Response[bytes]:
-        return _csv(
+        return csv_response(
             await provider_views.course_enrolments_csv(
                 principal.person_id, course, q, _language(request, lang)
             )

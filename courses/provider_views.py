@@ -15,11 +15,9 @@ course's: Asia/Almaty), which the header names.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,9 +37,11 @@ from courses.provider_schemas import (
     ProviderEnrolment,
 )
 from courses.tables import DEFAULT_TIME_ZONE, Enrolment
+from year2026.db import like_pattern
 from year2026.i18n import Language, localized
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.seats_enums import ClaimStatus
+from year2026.spreadsheets import CsvExport, csv_file, local_time
 
 #: a cohort's or course's enrolments in arrival order
 ENROLMENTS = Keyset(
@@ -81,12 +81,6 @@ class Scope:
     condition: QueryString
     time_zone: str
     filename: str
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` for ILIKE, with the text's own `%`, `_` and `\\` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _listing_condition(scope: Scope, q: str | None) -> QueryString:
@@ -182,12 +176,6 @@ async def course_enrolments(
 
 # --- CSV files -------------------------------------------------------------------------------
 
-#: what Excel and other spreadsheets take for a formula at the start of a cell
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Excel reads a CSV file as UTF-8 (not the system's code page) only after this mark
-BYTE_ORDER_MARK = "\ufeff"
-_CSV_TIME = "%Y-%m-%d %H:%M:%S"
-
 _ENROLMENT_HEADERS: dict[Language, tuple[str, ...]] = {
     Language.KK: (
         "Аты-жөні",
@@ -224,33 +212,6 @@ _ATTENDANCE_HEADERS: dict[Language, tuple[str, str, str]] = {
 }
 
 
-def safe_cell(value: str) -> str:
-    """The text, with a leading quote if a spreadsheet would run it as a formula (CSV
-    injection: a name like `=HYPERLINK(...)`)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-@dataclass(frozen=True)
-class CsvExport:
-    filename: str
-    content: bytes
-
-
-def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else moment.astimezone(zone).strftime(_CSV_TIME)
-
-
-def csv_file(filename: str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> CsvExport:
-    """A CSV file that Excel opens as it is: UTF-8 with a byte order mark, CRLF line ends, and
-    no cell a spreadsheet would run."""
-    text = io.StringIO()
-    text.write(BYTE_ORDER_MARK)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return CsvExport(filename=filename, content=text.getvalue().encode("utf-8"))
-
-
 async def enrolments_csv(scope: Scope, q: str | None, language: Language) -> CsvExport:
     """Every enrolment of the scope that `q` selects, in arrival order, its header in
     `language`."""
@@ -267,9 +228,9 @@ async def enrolments_csv(scope: Scope, q: str | None, language: Language) -> Csv
                 row["email"] or "",
                 row["status"],
                 "" if row["waitlist_position"] is None else str(row["waitlist_position"]),
-                _local(row["created_at"], zone),
-                _local(row["completed_at"], zone),
-                _local(row["ended_at"], zone),
+                local_time(row["created_at"], zone),
+                local_time(row["completed_at"], zone),
+                local_time(row["ended_at"], zone),
             ]
             for row in rows
         ),

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import msgspec
 
-from events.schemas import LINE_TEXT
 from year2026.seats_enums import ClaimStatus
+from year2026.text_types import LINE_TEXT
 
 #: the most scans one upload carries (a device with more sends several batches)
 MAX_BATCH_SCANS = 1000

@@ -36,7 +36,6 @@ from events.errors import (
 from events.parameters import EventReference
 from events.queries import BY_RELEVANCE, BY_START, EventFilters
 from events.schemas import (
-    LINE_TEXT,
     EventCreate,
     EventDetail,
     EventPage,
@@ -58,6 +57,7 @@ from year2026.patching import present_fields
 from year2026.people.enums import Region
 from year2026.people.errors import NotAMember, OrganizationNotFound
 from year2026.recurrence import InvalidRecurrence, UnknownTimeZone
+from year2026.text_types import LINE_TEXT
 
 EventCursor = Annotated[
     str | None, cursor_parameter(max(BY_START.max_cursor_length, BY_RELEVANCE.max_cursor_length))

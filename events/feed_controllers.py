@@ -11,7 +11,6 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from events import calendar_items
 from events.enums import EventCategory, EventFormat
-from events.schemas import LINE_TEXT
 from year2026.calendar.controllers import calendar_parts, feed_store
 from year2026.calendar.errors import FeedNotFound
 from year2026.calendar.feeds import items_feed, listing_feed
@@ -22,6 +21,7 @@ from year2026.i18n import Language, requested_language
 from year2026.parameters import ReaderLanguage
 from year2026.people.enums import Region
 from year2026.settings import Settings
+from year2026.text_types import LINE_TEXT
 
 EventFile = Annotated[
     str,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from litestar.params import PathParameter
 
-from events.schemas import LINE_TEXT
+from year2026.text_types import LINE_TEXT
 
 EventReference = Annotated[
     str,

@@ -11,11 +11,8 @@ import msgspec
 
 from events.programme_enums import SessionFormat, SessionStatus
 from year2026.i18n import LocalizedText
+from year2026.text_types import FREE_TEXT, LINE_TEXT
 
-#: one line of text, or none: no control characters (PostgreSQL cannot store NUL)
-LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
-#: paragraphs: anything but NUL
-FREE_TEXT = r"^[^\x00]*$"
 #: a name that must be there: at least one visible character (written without \s and \S, whose
 #: meaning differs between regex engines)
 NAME_TEXT = r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"

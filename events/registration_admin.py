@@ -15,9 +15,7 @@ wall-clock times in the event's zone, which its header names, and statuses are t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,10 +34,11 @@ from events.registration_admin_schemas import (
 from events.registration_errors import RegistrationNotFound
 from events.registration_tables import Registration as RegistrationRow
 from year2026 import seats
-from year2026.db import get_engine
+from year2026.db import get_engine, like_pattern
 from year2026.i18n import Language, localized, pick
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.seats_enums import ClaimStatus, EndedReason
+from year2026.spreadsheets import CsvExport, csv_file, local_time
 
 #: an event's registrations in arrival order (`event_registration_listing_idx`)
 ATTENDEES = Keyset(
@@ -85,12 +84,6 @@ class AttendeeFilters:
     session_id: uuid.UUID | None = None
     #: a part of the person's name or email, in any case
     q: str | None = None
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` for ILIKE, with the text's own `%`, `_` and `\\` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _joined(conditions: Sequence[QueryString]) -> QueryString:
@@ -213,12 +206,6 @@ async def cancel_registration(
 
 # --- the CSV export --------------------------------------------------------------------------
 
-#: what Excel and other spreadsheets take for a formula at the start of a cell
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: Excel reads a CSV file as UTF-8 (not the system's code page) only after this mark
-BYTE_ORDER_MARK = "\ufeff"
-_CSV_TIME = "%Y-%m-%d %H:%M:%S"
-
 _HEADERS: dict[Language, tuple[str, ...]] = {
     Language.KK: (
         "Аты-жөні",
@@ -253,22 +240,6 @@ _HEADERS: dict[Language, tuple[str, ...]] = {
 }
 
 
-def safe_cell(value: str) -> str:
-    """The text, with a leading quote if a spreadsheet would run it as a formula (CSV
-    injection: a name like `=HYPERLINK(...)`)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-@dataclass(frozen=True)
-class CsvExport:
-    filename: str
-    content: bytes
-
-
-def _local(moment: dt.datetime | None, zone: ZoneInfo) -> str:
-    return "" if moment is None else moment.astimezone(zone).strftime(_CSV_TIME)
-
-
 def _csv_row(row: Mapping[str, Any], zone: ZoneInfo, language: Language) -> list[str]:
     session = ""
     if row["session"] is not None:
@@ -276,17 +247,16 @@ def _csv_row(row: Mapping[str, Any], zone: ZoneInfo, language: Language) -> list
             {candidate: row[f"session_title_{candidate.value}"] for candidate in Language},
             language,
         )
-    cells = [
+    return [
         row["display_name"],
         row["email"] or "",
         row["status"],
         row["ticket_code"] if row["status"] == ClaimStatus.CONFIRMED.value else "",
-        _local(row["occurrence_starts_at"], zone),
+        local_time(row["occurrence_starts_at"], zone),
         session,
-        _local(row["created_at"], zone),
-        _local(row["checked_in_at"], zone),
+        local_time(row["created_at"], zone),
+        local_time(row["checked_in_at"], zone),
     ]
-    return [safe_cell(cell) for cell in cells]
 
 
 async def registrations_csv(
@@ -300,11 +270,8 @@ async def registrations_csv(
         _listing_conditions(event["id"], filters),
     )
     zone = ZoneInfo(event["time_zone"])
-    text = io.StringIO()
-    text.write(BYTE_ORDER_MARK)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([header.format(zone=event["time_zone"]) for header in _HEADERS[language]])
-    writer.writerows(_csv_row(row, zone, language) for row in rows)
-    return CsvExport(
-        filename=f"{event['slug']}-registrations.csv", content=text.getvalue().encode("utf-8")
+    return csv_file(
+        f"{event['slug']}-registrations.csv",
+        [header.format(zone=event["time_zone"]) for header in _HEADERS[language]],
+        (_csv_row(row, zone, language) for row in rows),
     )

@@ -20,13 +20,14 @@ from events.errors import EventNotFound
 from events.parameters import EventReference
 from events.registration_admin_schemas import AttendeePage, AttendeeRegistration
 from events.registration_errors import RegistrationNotFound
-from events.schemas import LINE_TEXT
 from year2026.guards import Principal, requires_signed_in
 from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
 from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
 from year2026.people.errors import NotAMember
 from year2026.seats_enums import ClaimStatus
+from year2026.spreadsheets import CSV_MEDIA_TYPE, csv_response
+from year2026.text_types import LINE_TEXT
 
 AttendeeCursor = Annotated[
     str | None, cursor_parameter(registration_admin.ATTENDEES.max_cursor_length)
@@ -49,7 +50,6 @@ SessionFilter = Annotated[
     QueryParameter(description="Only registrations for this session with seats of its own."),
 ]
 #: Litestar adds `; charset=utf-8` to a text media type by itself
-CSV_MEDIA_TYPE = "text/csv"
 
 
 def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
@@ -86,11 +86,7 @@ class AttendeesController(Controller):
         export = await registration_admin.registrations_csv(
             principal.person_id, event, filters, _language(request, lang)
         )
-        return Response(
-            export.content,
-            media_type=CSV_MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-        )
+        return csv_response(export)
 
     @delete(
         "/registrations/{registration:uuid}",

@@ -13,33 +13,22 @@ from events.programme_schemas import Programme
 from year2026.calendar.schemas import FeedLinks
 from year2026.i18n import LocalizedText
 from year2026.people.enums import Region
-
-#: `gitex-central-asia-2026`: lower-case letters, digits and single hyphens
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-#: a web address people can open: http(s) only (no javascript:, data:, file:…), in the ASCII of
-#: RFC 3986 (international names as xn--, other characters percent-encoded), so that the pattern
-#: means the same to every regex engine reading the schema
-HTTP_URL_PATTERN = (
-    r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*)?)?$"
+from year2026.text_types import (
+    FREE_TEXT,
+    Address,
+    Description,
+    Link,
+    RuleText,
+    Slug,
+    Summary,
+    Title,
+    VenueName,
+    ZoneName,
 )
 
-#: one line of text, or none: no control characters (PostgreSQL cannot store NUL either)
-LINE_TEXT = r"^[^\x00-\x1f\x7f]*$"
-#: paragraphs: anything but NUL
-FREE_TEXT = r"^[^\x00]*$"
-
-Slug = Annotated[str, msgspec.Meta(pattern=SLUG_PATTERN, min_length=3, max_length=120)]
-Title = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
-Summary = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=1000)]
-Description = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=20000)]
-VenueName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=300)]
-Address = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
 Reason = Annotated[str, msgspec.Meta(pattern=FREE_TEXT, max_length=1000)]
-Link = Annotated[str, msgspec.Meta(pattern=HTTP_URL_PATTERN, max_length=500)]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
-ZoneName = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, min_length=1, max_length=64)]
-RuleText = Annotated[str, msgspec.Meta(pattern=LINE_TEXT, max_length=500)]
 #: tags are checked one by one in the service (list item constraints do not reach the schema)
 Tags = Annotated[list[str], msgspec.Meta(max_length=20)]
 ExDates = Annotated[list[dt.datetime], msgspec.Meta(max_length=500)]

@@ -208,3 +208,9 @@ async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
             return await connection.fetch(query, *args)
     except CONNECTION_FAILURES as error:
         raise DatabaseUnavailable from error
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for ILIKE, with the text's own `%`, `_` and `\\` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
