@@ -18,6 +18,7 @@ from typing import Any
 from courses.enums import PUBLIC_COURSE_STATUSES, CourseStatus
 from courses.errors import CohortNotFound, CourseNotFound
 from courses.tables import Cohort, Course
+from year2026 import db
 from year2026.people import organizations
 from year2026.people.errors import NotAMember
 
@@ -27,13 +28,8 @@ COHORT_COLUMNS = ", ".join(column._meta.db_column_name for column in Cohort._met
 
 
 def reference_clause(reference: str, alias: str = "") -> tuple[str, uuid.UUID | str]:
-    """The SQL condition "the course named by its id or its slug" (of the table `alias`), with a
-    `{}` placeholder, and its value."""
-    prefix = f"{alias}." if alias else ""
-    try:
-        return f"{prefix}id = {{}}", uuid.UUID(reference)
-    except ValueError:
-        return f"{prefix}slug = {{}}", reference
+    """The SQL condition "the course named by its id or its slug", with its value."""
+    return db.id_or_slug_clause(reference, alias)
 
 
 async def course_row(reference: str, *, lock: bool = False) -> dict[str, Any] | None:

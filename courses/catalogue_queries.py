@@ -22,6 +22,7 @@ from courses.enums import (
     TeachingLanguage,
 )
 from courses.tables import Course, Lesson
+from year2026.db import all_of
 from year2026.paging import KeyColumn, Keyset
 from year2026.people.enums import Region
 
@@ -114,10 +115,6 @@ _LISTING_SQL = (
 )
 
 
-def _joined(conditions: list[QueryString]) -> QueryString:
-    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
-
-
 def listing_query(
     filters: CourseFilters, *, by_relevance: bool, cursor: str | None, limit: int, now: dt.datetime
 ) -> QueryString:
@@ -131,7 +128,7 @@ def listing_query(
     return QueryString(
         _LISTING_SQL,
         rank,
-        _joined(_conditions(filters, now)),
+        all_of(_conditions(filters, now)),
         keyset.after(cursor),
         keyset.order_and_limit(limit),
     )

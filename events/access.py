@@ -17,6 +17,7 @@ from piccolo.querystring import QueryString
 from events.enums import PUBLIC_STATUSES, EventStatus
 from events.errors import EventNotFound
 from events.tables import Event
+from year2026 import db
 from year2026.people import organizations
 from year2026.people.errors import NotAMember
 
@@ -25,13 +26,8 @@ EVENT_COLUMNS = ", ".join(column._meta.db_column_name for column in Event._meta.
 
 
 def reference_clause(reference: str, alias: str = "") -> tuple[str, uuid.UUID | str]:
-    """The SQL condition "the event named by its id or its slug" (of the table `alias`), with a
-    `{}` placeholder, and its value."""
-    prefix = f"{alias}." if alias else ""
-    try:
-        return f"{prefix}id = {{}}", uuid.UUID(reference)
-    except ValueError:
-        return f"{prefix}slug = {{}}", reference
+    """The SQL condition "the event named by its id or its slug", with its value."""
+    return db.id_or_slug_clause(reference, alias)
 
 
 def reference_condition(reference: str, alias: str = "") -> QueryString:

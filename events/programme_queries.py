@@ -31,6 +31,7 @@ from events.programme_schemas import (
     TrackView,
 )
 from events.programme_tables import Session
+from year2026.db import all_of
 from year2026.i18n import Language, localized
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 
@@ -103,7 +104,7 @@ def _conditions(event_id: uuid.UUID, zone: ZoneInfo, filters: SessionFilters) ->
         conditions.append(QueryString("s.track = {}", filters.track_id))
     if filters.room_id is not None:
         conditions.append(QueryString("s.room = {}", filters.room_id))
-    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
+    return all_of(conditions)
 
 
 def _track_view(row: Mapping[str, Any], language: Language, prefix: str = "") -> TrackView:

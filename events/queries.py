@@ -12,6 +12,7 @@ from piccolo.querystring import QueryString
 
 from events.enums import PUBLIC_STATUSES, EventCategory, EventFormat
 from events.tables import Occurrence
+from year2026.db import all_of
 from year2026.i18n import Language
 from year2026.paging import KeyColumn, Keyset
 from year2026.people.enums import Region
@@ -98,10 +99,6 @@ _LISTING_SQL = (
 )
 
 
-def _joined(conditions: list[QueryString]) -> QueryString:
-    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
-
-
 def listing_query(
     filters: EventFilters, *, by_relevance: bool, cursor: str | None, limit: int, now: dt.datetime
 ) -> QueryString:
@@ -115,7 +112,7 @@ def listing_query(
     return QueryString(
         _LISTING_SQL,
         rank,
-        _joined(_conditions(filters, now)),
+        all_of(_conditions(filters, now)),
         keyset.after(cursor),
         keyset.order_and_limit(limit),
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,7 +34,7 @@ from events.registration_admin_schemas import (
 from events.registration_errors import RegistrationNotFound
 from events.registration_tables import Registration as RegistrationRow
 from year2026 import seats
-from year2026.db import get_engine, like_pattern
+from year2026.db import all_of, get_engine, like_pattern
 from year2026.i18n import Language, localized, pick
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.seats_enums import ClaimStatus, EndedReason
@@ -86,10 +86,6 @@ class AttendeeFilters:
     q: str | None = None
 
 
-def _joined(conditions: Sequence[QueryString]) -> QueryString:
-    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
-
-
 def _sitting_conditions(event_id: uuid.UUID, filters: AttendeeFilters) -> list[QueryString]:
     conditions = [QueryString("r.event = {}", event_id)]
     if filters.occurrence_id is not None:
@@ -112,7 +108,7 @@ def _listing_conditions(event_id: uuid.UUID, filters: AttendeeFilters) -> QueryS
                 pattern,
             )
         )
-    return _joined(conditions)
+    return all_of(conditions)
 
 
 async def _organized_event(actor_id: uuid.UUID, reference: str) -> dict[str, Any]:
@@ -152,7 +148,7 @@ def _attendee(row: Mapping[str, Any], zone: ZoneInfo, language: Language) -> Att
 
 async def registration_counts(event_id: uuid.UUID, filters: AttendeeFilters) -> RegistrationCounts:
     """The event's registrations per state, in one statement."""
-    rows = await RegistrationRow.raw(_COUNTS_SQL, _joined(_sitting_conditions(event_id, filters)))
+    rows = await RegistrationRow.raw(_COUNTS_SQL, all_of(_sitting_conditions(event_id, filters)))
     return RegistrationCounts(**rows[0])
 
 

@@ -12,6 +12,7 @@ import msgspec
 from piccolo.querystring import QueryString
 
 from year2026.audit_tables import AuditEntry
+from year2026.db import all_of
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.people.organizations import require_admin
 
@@ -105,9 +106,7 @@ def _conditions(filters: AuditFilters) -> QueryString:
         conditions.append(QueryString("occurred_at >= {}", _instant(filters.occurred_from)))
     if filters.occurred_to is not None:
         conditions.append(QueryString("occurred_at < {}", _instant(filters.occurred_to)))
-    if not conditions:
-        return QueryString("TRUE")
-    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
+    return all_of(conditions)
 
 
 def _fields(value: str | None) -> dict[str, Any] | None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.querystring import QueryString
 
 from year2026.exceptions import DatabaseUnavailable
 from year2026.settings import Settings
@@ -214,3 +216,20 @@ def like_pattern(text: str) -> str:
     """`%text%` for ILIKE, with the text's own `%`, `_` and `\\` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def all_of(conditions: Sequence[QueryString]) -> QueryString:
+    """The conditions joined by AND (TRUE for none), as one query string."""
+    if not conditions:
+        return QueryString("TRUE")
+    return QueryString(" AND ".join("{}" for _ in conditions), *conditions)
+
+
+def id_or_slug_clause(reference: str, alias: str = "") -> tuple[str, uuid.UUID | str]:
+    """The SQL condition "the row named by its id or its slug" (of the table `alias`), with a
+    `{}` placeholder, and its value: what an event's or a course's address names."""
+    prefix = f"{alias}." if alias else ""
+    try:
+        return f"{prefix}id = {{}}", uuid.UUID(reference)
+    except ValueError:
+        return f"{prefix}slug = {{}}", reference
