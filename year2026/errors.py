@@ -55,8 +55,9 @@ class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     errors: list[FieldProblem] = msgspec.field(default_factory=list)
     retry_after: int | None = None
     #: the values the detail names (e.g. when and by whom a ticket was checked in), for the
-    #: errors that show them
-    params: dict[str, str | int | float | bool | None] | None = None
+    #: errors that show them. Numbers are `float` here, not `int | float`: the schema writes a
+    #: union as oneOf, and a whole number is both a JSON Schema integer and a number
+    params: dict[str, str | float | bool | None] | None = None
 
 
 #: domain category → HTTP status
@@ -246,7 +247,7 @@ def problem_response(
     errors: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
     retry_after: int | None = None,
-    shown_params: dict[str, str | int | float | bool | None] | None = None,
+    shown_params: dict[str, str | float | bool | None] | None = None,
     **params: object,
 ) -> Response[Problem]:
     """A problem+json response; also used by handlers that answer an error themselves."""
