@@ -142,6 +142,56 @@ def _printed_accounts(printed: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def _learn_the_demo_courses(base_url: str, tokens: dict[str, str]) -> None:
+    """A citizen's AI Movement journey on the demo's courses: refused the teachers' course for
+    its prerequisite, then through "AI basics for everyone" (every lesson, the final test, whose
+    answers the provider's member reads), completed at once, and into a teachers' cohort."""
+    api = httpx.Client(base_url=base_url, timeout=10)
+    citizen = {"Authorization": f"Bearer {tokens['citizen']}", "Accept-Language": "en"}
+    provider = {"Authorization": f"Bearer {tokens['organizer']}"}
+    listed = api.get("/courses", params={"lang": "en", "limit": 50}).json()["items"]
+    assert {course["slug"] for course in listed} == {
+        "ai-basics-for-everyone",
+        "prompt-engineering-for-civil-servants",
+        "machine-learning-for-teachers",
+        "ai-for-entrepreneurs",
+    }
+    teachers = api.get("/courses/machine-learning-for-teachers", params={"lang": "en"}).json()
+    cohort = teachers["upcoming_cohorts"][0]["id"]
+    refused = api.post(f"/cohorts/{cohort}/enrolments", headers=citizen)
+    assert (refused.status_code, refused.json()["code"]) == (409, "prerequisites-missing")
+    assert "AI basics for everyone" in refused.json()["detail"]
+
+    enrolled = api.post("/courses/ai-basics-for-everyone/enrolments", headers=citizen)
+    assert (enrolled.status_code, enrolled.json()["status"]) == (201, "confirmed")
+    enrolment = enrolled.json()["id"]
+    structure = api.get("/courses/ai-basics-for-everyone/structure", headers=provider).json()
+    for module in structure["modules"]:
+        for lesson in module["lessons"]:
+            step = f"/me/enrolments/{enrolment}/lessons/{lesson['id']}"
+            if lesson["kind"] != "test":
+                assert api.post(f"{step}/done", headers=citizen).status_code == 200
+                continue
+            shown = api.get(step, headers=citizen)
+            assert '"correct"' not in shown.text  # the learner's client never sees the answers
+            answers = {
+                question["id"]: [
+                    option["id"] for option in question["options"] if option["correct"]
+                ]
+                for question in lesson["questions"]
+            }
+            graded = api.post(f"{step}/attempts", json={"answers": answers}, headers=citizen)
+            assert (graded.status_code, graded.json()["score"]) == (201, 100), graded.text
+    [mine] = api.get("/me/courses", headers=citizen).json()["items"]
+    assert (mine["course_slug"], mine["status"], mine["percent"]) == (
+        "ai-basics-for-everyone",
+        "completed",
+        100,
+    )
+    joined = api.post(f"/cohorts/{cohort}/enrolments", headers=citizen)
+    assert (joined.status_code, joined.json()["status"]) == (201, "confirmed"), joined.text
+
+
 def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     port = free_port()
@@ -164,14 +214,16 @@ def test_demo_runs_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
             )
         )
         # the demo accounts are printed with their passwords, and they work
+        tokens = {}
         for role, email, password in _printed_accounts(printed):
             signed_in = httpx.post(
                 f"{base_url}/auth/sign-in", json={"email": email, "password": password}, timeout=10
             )
             assert signed_in.status_code == 200, signed_in.text
-            token = signed_in.json()["access_token"]
+            token = tokens[role] = signed_in.json()["access_token"]
             me = httpx.get(f"{base_url}/me", headers={"Authorization": f"Bearer {token}"})
             assert role in me.json()["roles"]
+        _learn_the_demo_courses(base_url, tokens)
         assert {role for role, _, _ in _printed_accounts(printed)} == {
             "citizen",
             "organizer",
