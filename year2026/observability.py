@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import re
 import sys
 import time
 import uuid
 from contextvars import ContextVar
+from typing import TextIO
 
+import msgspec
 import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +26,17 @@ _REQUEST_ID_KEY = "year2026.request_id"
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_log = structlog.get_logger("year2026.access")
+_ACCESS_LOGGER = "year2026.access"
+
+
+class _AccessLines:
+    """Where JSON access lines go straight (`configure_logging` says): the log handler, whose
+    stream and lock they share; None: through structlog, as every other line."""
+
+    handler: logging.StreamHandler[TextIO] | None = None
+
+
+_access_lines = _AccessLines()
 
 #: paths whose last segment is a secret (a private feed's token): logged without it
 _SECRET_PATH = re.compile(r"^(/feeds/private/)[^/]*$")
@@ -76,6 +91,15 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(settings.log_level.upper())
+    # the access line, one a request, is the hottest line there is: in JSON it is written
+    # straight to the stream the handler writes to, as the handler would write it (the same
+    # keys), instead of through structlog's processors and logging's handler chain
+    straight = settings.log_format == "json"
+    _access_lines.handler = (
+        handler
+        if straight and logging.getLogger(_ACCESS_LOGGER).isEnabledFor(logging.INFO)
+        else None
+    )
     # uvicorn's own access lines would duplicate ours, without the request id
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error", "arq"):
@@ -102,6 +126,30 @@ def incoming_request_id(scope: Scope) -> str:
                 return text
             break
     return uuid.uuid4().hex
+
+
+def _log_access(
+    request_id: str, method: str | None, path: str, status: int, duration_ms: float
+) -> None:
+    handler = _access_lines.handler
+    if handler is None:
+        access_log.info("request", method=method, path=path, status=status, duration_ms=duration_ms)
+        return
+    line = {
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": duration_ms,
+        "event": "request",
+        "request_id": request_id,
+        "level": "info",
+        "logger": _ACCESS_LOGGER,
+        "timestamp": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+    }
+    text = msgspec.json.encode(line).decode() + "\n"
+    with handler.lock or contextlib.nullcontext():
+        handler.stream.write(text)
+        handler.stream.flush()
 
 
 class RequestContextMiddleware:
@@ -135,10 +183,10 @@ class RequestContextMiddleware:
                 await self.app(scope, receive, send_with_id)
             finally:
                 _current_request_id.reset(context)
-                access_log.info(
-                    "request",
-                    method=scope.get("method"),
-                    path=loggable_path(scope.get("path", "")),
-                    status=status["code"],
-                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                _log_access(
+                    request_id,
+                    scope.get("method"),
+                    loggable_path(scope.get("path", "")),
+                    status["code"],
+                    round((time.perf_counter() - started) * 1000, 2),
                 )
