@@ -46,10 +46,8 @@ import argparse
 import asyncio
 import contextlib
 import io
-import random
 import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -59,9 +57,8 @@ from typing import Any
 import asyncpg
 import httpx
 from bench_registration import Rush, make_people, raise_open_files_limit, rush
-from serving import cpu_seconds, serve_api, serve_bare
+from serving import cpu_seconds, embedded_servers, serve_api, serve_bare
 
-from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, load_settings
 
 #: a cohort's counters against its claim and enrolment rows
@@ -321,26 +318,9 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     raise_open_files_limit(2 * arguments.connections + 200)
-    with tempfile.TemporaryDirectory(prefix="year2026-bench-") as name:
-        folder = Path(name)
-        postgres = EmbeddedPostgres(folder, settings={"fsync": "off"})
-        redis = EmbeddedRedis(folder, persistent=False)
-        postgres.start()
-        redis.start()
-        try:
-            environment = {
-                "YEAR2026_DATA_DIR": str(folder),
-                "YEAR2026_DATABASE_URL": postgres.url,
-                "YEAR2026_REDIS_URL": redis.url,
-                "YEAR2026_LOG_LEVEL": "error",
-                # the tokens made here name the API's address as their issuer
-                "YEAR2026_PORT": str(18000 + random.randint(0, 999)),
-            }
-            settings = load_settings(environment)
-            fine = asyncio.run(run(settings, environment, arguments, folder))
-        finally:
-            redis.stop()
-            postgres.stop()
+    with embedded_servers() as (folder, environment):
+        settings = load_settings(environment)
+        fine = asyncio.run(run(settings, environment, arguments, folder))
     if not fine:
         raise SystemExit("a check failed: see above")
 

@@ -57,11 +57,9 @@ import contextlib
 import datetime as dt
 import io
 import json
-import random
 import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -71,9 +69,8 @@ from typing import Any
 import asyncpg
 import feed_events
 import httpx
-from serving import cpu_seconds, serve_api, serve_bare
+from serving import cpu_seconds, embedded_servers, serve_api, serve_bare
 
-from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
 from year2026.settings import Settings, load_settings
 
 LUA_SCRIPT = Path(__file__).with_name("feed_poll.lua")
@@ -588,26 +585,9 @@ def main() -> None:
         help="only the HTTP cases whose label holds this (repeatable): to profile one",
     )  # fmt: skip
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="year2026-bench-") as name:
-        folder = Path(name)
-        postgres = EmbeddedPostgres(folder, settings={"fsync": "off"})
-        redis = EmbeddedRedis(folder, persistent=False)
-        postgres.start()
-        redis.start()
-        try:
-            environment = {
-                "YEAR2026_DATA_DIR": str(folder),
-                "YEAR2026_DATABASE_URL": postgres.url,
-                "YEAR2026_REDIS_URL": redis.url,
-                "YEAR2026_LOG_LEVEL": "error",
-                # the tokens made here name the API's address as their issuer
-                "YEAR2026_PORT": str(18000 + random.randint(0, 999)),
-            }
-            settings = load_settings(environment)
-            fine = asyncio.run(run(settings, environment, arguments, folder))
-        finally:
-            redis.stop()
-            postgres.stop()
+    with embedded_servers() as (folder, environment):
+        settings = load_settings(environment)
+        fine = asyncio.run(run(settings, environment, arguments, folder))
     if not fine:
         raise SystemExit("some requests were not answered (wrk's errors): see above")
 

@@ -1,15 +1,49 @@
 """What the benchmarks share: the API started as production runs it, as its own process, a bare
-baseline app under uvicorn beside it, the CPU they use, and the percentiles they report."""
+baseline app under uvicorn beside it, the servers they run on, the CPU they use, and the
+percentiles they report."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+
+from year2026.embedded import EmbeddedPostgres, EmbeddedRedis
+
+
+@contextlib.contextmanager
+def embedded_servers() -> Iterator[tuple[Path, dict[str, str]]]:
+    """PostgreSQL (fsync off) and Redis (nothing kept) in a temporary folder for one bench run,
+    and the API's environment for them: the folder and the environment."""
+    with tempfile.TemporaryDirectory(prefix="year2026-bench-") as name:
+        folder = Path(name)
+        postgres = EmbeddedPostgres(folder, settings={"fsync": "off"})
+        redis = EmbeddedRedis(folder, persistent=False)
+        postgres.start()
+        redis.start()
+        try:
+            yield (
+                folder,
+                {
+                    "YEAR2026_DATA_DIR": str(folder),
+                    "YEAR2026_DATABASE_URL": postgres.url,
+                    "YEAR2026_REDIS_URL": redis.url,
+                    "YEAR2026_LOG_LEVEL": "error",
+                    # the tokens made here name the API's address as their issuer
+                    "YEAR2026_PORT": str(18000 + random.randint(0, 999)),
+                },
+            )
+        finally:
+            redis.stop()
+            postgres.stop()
 
 
 def serve_api(
