@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from courses import catalogue, catalogue_parts, catalogue_public
@@ -35,23 +35,17 @@ from courses.catalogue_schemas import (
 )
 from courses.enums import Audience, CourseFormat, CourseLevel, CourseStatus, TeachingLanguage
 from courses.errors import CourseNotFound
+from courses.parameters import CourseReference
 from year2026.auth.errors import InvalidAccessToken
 from year2026.guards import Principal, authenticate, requires_signed_in
-from year2026.i18n import requested_language
 from year2026.openapi import OPTIONAL_BEARER
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.patching import present_fields
 from year2026.people.enums import Region
 from year2026.people.errors import NotAMember, OrganizationNotFound
 from year2026.text_types import LINE_TEXT
 
-CourseReference = Annotated[
-    str,
-    PathParameter(
-        min_length=1, max_length=120, pattern=LINE_TEXT, description="The course's id, or its slug."
-    ),
-]
 CourseCursor = Annotated[
     str | None,
     cursor_parameter(max(BY_PUBLISHED.max_cursor_length, BY_RELEVANCE.max_cursor_length)),
@@ -112,7 +106,7 @@ class CoursesController(Controller):
         viewer = await authenticate(request) if status is CourseStatus.DRAFT else None
         return await catalogue_public.list_courses(
             filters,
-            requested_language(lang, request.headers.get("accept-language")),
+            reader_language(request, lang),
             by_relevance=order == "relevance",
             cursor=cursor,
             limit=limit,
@@ -135,7 +129,7 @@ class CoursesController(Controller):
         return await catalogue_public.view_course(
             course,
             viewer.person_id if viewer else None,
-            requested_language(lang, request.headers.get("accept-language")),
+            reader_language(request, lang),
         )
 
     @get(

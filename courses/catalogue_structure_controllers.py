@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from courses import catalogue_questions, catalogue_structure
-from courses.catalogue_controllers import CourseReference
 from courses.catalogue_errors import (
     CourseTextRequired,
     CourseTitleRequired,
@@ -40,6 +39,7 @@ from courses.catalogue_schemas import (
     QuestionUpdate,
 )
 from courses.errors import CourseNotFound, LessonNotFound
+from courses.parameters import CourseReference
 from year2026.guards import Principal, requires_signed_in
 from year2026.patching import present_fields
 from year2026.people.errors import NotAMember

@@ -7,11 +7,11 @@ decided by the services, against the database.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, PathParameter
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from courses import classes, cohorts
@@ -45,23 +45,16 @@ from courses.cohort_schemas import (
     Instructor,
 )
 from courses.errors import CapacityBelowEnrolled, CohortNotFound, CourseNotFound
+from courses.parameters import CourseReference
 from year2026.auth.errors import InvalidAccessToken
 from year2026.exceptions import DomainError
 from year2026.guards import Principal, authenticate, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.openapi import OPTIONAL_BEARER
-from year2026.parameters import ReaderLanguage
+from year2026.parameters import ReaderLanguage, reader_language
 from year2026.patching import present_fields
 from year2026.people.errors import NotAMember, PersonNotFound
 from year2026.recurrence import InvalidRecurrence, UnknownTimeZone
-from year2026.text_types import LINE_TEXT
 
-CourseReference = Annotated[
-    str,
-    PathParameter(
-        min_length=1, max_length=120, pattern=LINE_TEXT, description="The course's id, or its slug."
-    ),
-]
 #: every refusal of bad cohort fields (all 422, naming the field)
 COHORT_FIELD_ERRORS: list[type[DomainError]] = [
     CohortEndsBeforeStart,
@@ -85,10 +78,6 @@ _CLASS_CHANGE_ERRORS: list[type[DomainError]] = [
     CohortCancelled,
     *CLASS_FIELD_ERRORS,
 ]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 # Beside the controllers, not in one: `/courses/{course}/...` paths may be shared with the
@@ -130,7 +119,7 @@ class CohortsController(Controller):
     ) -> CohortDetail:
         viewer = await authenticate(request)
         return await cohorts.view_cohort(
-            cohort, viewer.person_id if viewer else None, _language(request, lang)
+            cohort, viewer.person_id if viewer else None, reader_language(request, lang)
         )
 
     @get(
@@ -248,7 +237,7 @@ class CohortsController(Controller):
     ) -> ClassSchedule:
         viewer = await authenticate(request)
         return await classes.class_schedule(
-            cohort, viewer.person_id if viewer else None, _language(request, lang)
+            cohort, viewer.person_id if viewer else None, reader_language(request, lang)
         )
 
     @post(

@@ -8,11 +8,11 @@ process's (on the app's state).
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, PathParameter
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from courses import enrolments
@@ -32,20 +32,10 @@ from courses.enrolment_errors import (
 )
 from courses.enrolment_schemas import Enrolment
 from courses.errors import CohortNotFound, CourseNotFound, EnrolmentNotFound
+from courses.parameters import CourseReference
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import Language, requested_language
-from year2026.parameters import ReaderLanguage
+from year2026.parameters import ReaderLanguage, reader_language
 from year2026.seats import ClaimGate, SeatsBusy
-
-CourseReference = Annotated[
-    str,
-    PathParameter(
-        min_length=1,
-        max_length=120,
-        pattern=r"^[^\x00-\x1f\x7f]*$",
-        description="The course's id, or its slug.",
-    ),
-]
 
 _ENROLMENT_DESCRIPTION = (
     " A person has one enrolment per course that has not ended: asking again answers it (200)"
@@ -65,10 +55,6 @@ _ENROLMENT_ERRORS: list[type[Exception]] = [
     EnrolmentNotOpen,
     SeatsBusy,
 ]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 def _answer(enrolment: Enrolment, created: bool) -> Response[Enrolment]:
@@ -106,7 +92,7 @@ class EnrolInCohortController(Controller):
     ) -> Response[Enrolment]:
         gate: ClaimGate = request.app.state.seat_gate
         enrolment, created = await enrolments.enrol_in_cohort(
-            principal.person_id, cohort, _language(request, lang), gate
+            principal.person_id, cohort, reader_language(request, lang), gate
         )
         return _answer(enrolment, created)
 
@@ -134,7 +120,7 @@ class EnrolInCourseController(Controller):
     ) -> Response[Enrolment]:
         gate: ClaimGate = request.app.state.seat_gate
         enrolment, created = await enrolments.enrol_in_course(
-            principal.person_id, course, _language(request, lang), gate
+            principal.person_id, course, reader_language(request, lang), gate
         )
         return _answer(enrolment, created)
 
@@ -157,7 +143,7 @@ class MyEnrolmentsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Enrolment:
         return await enrolments.my_enrolment(
-            principal.person_id, enrolment, _language(request, lang)
+            principal.person_id, enrolment, reader_language(request, lang)
         )
 
     @post(
@@ -177,5 +163,5 @@ class MyEnrolmentsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Enrolment:
         return await enrolments.withdraw_my_enrolment(
-            principal.person_id, enrolment, _language(request, lang)
+            principal.person_id, enrolment, reader_language(request, lang)
         )

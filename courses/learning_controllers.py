@@ -43,16 +43,11 @@ from courses.progress_errors import (
     UnknownQuestion,
 )
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 
 MyCoursesCursor = Annotated[str | None, cursor_parameter(progress.MY_COURSES.max_cursor_length)]
 _NOT_PROGRESSING = [EnrolmentNotFound, LessonNotFound, EnrolmentWaitlisted, EnrolmentEnded]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 class MyLearningController(Controller):
@@ -77,7 +72,7 @@ class MyLearningController(Controller):
         lang: ReaderLanguage = None,
     ) -> MyCoursePage:
         return await progress.my_courses(
-            principal.person_id, _language(request, lang), cursor, limit
+            principal.person_id, reader_language(request, lang), cursor, limit
         )
 
     @get(
@@ -94,7 +89,7 @@ class MyLearningController(Controller):
         lang: ReaderLanguage = None,
     ) -> LessonView:
         return await progress.my_lesson(
-            principal.person_id, enrolment, lesson, _language(request, lang)
+            principal.person_id, enrolment, lesson, reader_language(request, lang)
         )
 
     @post(

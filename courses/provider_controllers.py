@@ -15,13 +15,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from courses import provider_views
-from courses.cohort_controllers import CourseReference
 from courses.errors import CohortNotFound, CourseNotFound
+from courses.parameters import CourseReference
 from courses.provider_schemas import AttendanceSheet, EnrolmentPage
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.people.errors import NotAMember
 from year2026.spreadsheets import CSV_MEDIA_TYPE, csv_response
 from year2026.text_types import LINE_TEXT
@@ -47,10 +46,6 @@ _CSV_DESCRIPTION = (
 )
 
 
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
-
-
 class CohortEnrolmentsController(Controller):
     path = "/cohorts/{cohort:uuid}"
     tags = ["cohort enrolments"]  # noqa: RUF012 - Litestar declares it as an instance attribute
@@ -73,7 +68,7 @@ class CohortEnrolmentsController(Controller):
     ) -> Response[bytes]:
         return csv_response(
             await provider_views.cohort_enrolments_csv(
-                principal.person_id, cohort, q, _language(request, lang)
+                principal.person_id, cohort, q, reader_language(request, lang)
             )
         )
 
@@ -94,7 +89,7 @@ class CohortEnrolmentsController(Controller):
         lang: ReaderLanguage = None,
     ) -> AttendanceSheet:
         return await provider_views.attendance_sheet(
-            principal.person_id, cohort, _language(request, lang), cursor, limit
+            principal.person_id, cohort, reader_language(request, lang), cursor, limit
         )
 
     @get(
@@ -113,7 +108,7 @@ class CohortEnrolmentsController(Controller):
     ) -> Response[bytes]:
         return csv_response(
             await provider_views.attendance_csv(
-                principal.person_id, cohort, _language(request, lang)
+                principal.person_id, cohort, reader_language(request, lang)
             )
         )
 
@@ -140,7 +135,7 @@ class CourseEnrolmentsController(Controller):
     ) -> Response[bytes]:
         return csv_response(
             await provider_views.course_enrolments_csv(
-                principal.person_id, course, q, _language(request, lang)
+                principal.person_id, course, q, reader_language(request, lang)
             )
         )
 

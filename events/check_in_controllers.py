@@ -39,8 +39,7 @@ from events.errors import EventNotFound
 from events.parameters import EventReference
 from events.registrations import TicketSigner
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import requested_language
-from year2026.parameters import ReaderLanguage
+from year2026.parameters import ReaderLanguage, reader_language
 from year2026.people.errors import NotAMember
 
 
@@ -112,7 +111,7 @@ class CheckInsController(Controller):
             event,
             data,
             _signer(request),
-            requested_language(lang, request.headers.get("accept-language")),
+            reader_language(request, lang),
         )
 
     @delete(

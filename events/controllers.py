@@ -48,11 +48,11 @@ from events.schemas import (
 )
 from year2026.auth.errors import InvalidAccessToken
 from year2026.guards import Principal, authenticate, requires_signed_in
-from year2026.i18n import Language, requested_language
+from year2026.i18n import Language
 from year2026.instant_query import instant_parameter, parse_instant
 from year2026.openapi import OPTIONAL_BEARER
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.patching import present_fields
 from year2026.people.enums import Region
 from year2026.people.errors import NotAMember, OrganizationNotFound
@@ -141,7 +141,7 @@ class EventsController(Controller):
         viewer = await authenticate(request) if drafts else None
         return await catalogue.list_events(
             filters,
-            requested_language(lang, request.headers.get("accept-language")),
+            reader_language(request, lang),
             by_relevance=order == "relevance",
             cursor=cursor,
             limit=limit,
@@ -162,7 +162,7 @@ class EventsController(Controller):
         return await catalogue.view_event(
             event,
             viewer.person_id if viewer else None,
-            requested_language(lang, request.headers.get("accept-language")),
+            reader_language(request, lang),
             request.app.state.settings.effective_public_url,
         )
 

@@ -17,8 +17,8 @@ from year2026.calendar.feeds import items_feed, listing_feed
 from year2026.calendar.http import FEED_RESPONSES, MEDIA_TYPE, FeedTerms, feed_response
 from year2026.calendar.parts import CalendarContext
 from year2026.calendar.store import StoredFeed
-from year2026.i18n import Language, requested_language
-from year2026.parameters import ReaderLanguage
+from year2026.i18n import Language
+from year2026.parameters import ReaderLanguage, reader_language
 from year2026.people.enums import Region
 from year2026.settings import Settings
 from year2026.text_types import LINE_TEXT
@@ -41,10 +41,6 @@ SessionFile = Annotated[
         description="`<session id>.ics`",
     ),
 ]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 def _respond(
@@ -109,7 +105,7 @@ class EventFeedsController(Controller):
         feed = await listing_feed(
             "events",
             query,
-            _language(request, lang),
+            reader_language(request, lang),
             parts=calendar_parts(request),
             settings=request.app.state.settings,
             store=feed_store(request),
@@ -134,7 +130,7 @@ class EventFeedsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Response[bytes]:
         reference = file.removesuffix(".ics")
-        language = _language(request, lang)
+        language = reader_language(request, lang)
 
         async def items(context: CalendarContext) -> Any:
             return await calendar_items.event_feed(reference, language, sessions, context)
@@ -164,7 +160,7 @@ class EventFeedsController(Controller):
             session_id = uuid.UUID(file.removesuffix(".ics"))
         except ValueError:
             raise FeedNotFound from None
-        language = _language(request, lang)
+        language = reader_language(request, lang)
 
         async def items(context: CalendarContext) -> Any:
             return await calendar_items.session_feed(session_id, language, context)

@@ -58,10 +58,9 @@ from events.programme_schemas import (
 from year2026.auth.errors import InvalidAccessToken
 from year2026.exceptions import DomainError
 from year2026.guards import Principal, authenticate, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.openapi import OPTIONAL_BEARER
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.patching import present_fields
 from year2026.people.errors import NotAMember
 
@@ -83,10 +82,6 @@ _SESSION_FIELD_ERRORS: list[type[DomainError]] = [
     SpeakerOfAnotherEvent,
     SpeakerNamedTwice,
 ]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 async def _viewer(request: Request[Any, Any, Any]) -> uuid.UUID | None:
@@ -112,7 +107,7 @@ class ProgrammeController(Controller):
         self, request: Request[Any, Any, Any], event: EventReference, lang: ReaderLanguage = None
     ) -> Programme:
         return await programme_queries.view_programme(
-            event, await _viewer(request), _language(request, lang)
+            event, await _viewer(request), reader_language(request, lang)
         )
 
     @get(
@@ -144,7 +139,7 @@ class ProgrammeController(Controller):
         return await programme_queries.list_sessions(
             event,
             await _viewer(request),
-            _language(request, lang),
+            reader_language(request, lang),
             SessionFilters(day=day, track_id=track, room_id=room),
             cursor=cursor,
             limit=limit,
@@ -353,5 +348,5 @@ class SessionsController(Controller):
         lang: ReaderLanguage = None,
     ) -> SessionView:
         return await programme_queries.view_session(
-            session_id, await _viewer(request), _language(request, lang)
+            session_id, await _viewer(request), reader_language(request, lang)
         )

@@ -21,9 +21,8 @@ from events.parameters import EventReference
 from events.registration_admin_schemas import AttendeePage, AttendeeRegistration
 from events.registration_errors import RegistrationNotFound
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.people.errors import NotAMember
 from year2026.seats_enums import ClaimStatus
 from year2026.spreadsheets import CSV_MEDIA_TYPE, csv_response
@@ -50,10 +49,6 @@ SessionFilter = Annotated[
     QueryParameter(description="Only registrations for this session with seats of its own."),
 ]
 #: Litestar adds `; charset=utf-8` to a text media type by itself
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 class AttendeesController(Controller):
@@ -84,7 +79,7 @@ class AttendeesController(Controller):
             status=status, occurrence_id=occurrence, session_id=session, q=q
         )
         export = await registration_admin.registrations_csv(
-            principal.person_id, event, filters, _language(request, lang)
+            principal.person_id, event, filters, reader_language(request, lang)
         )
         return csv_response(export)
 
@@ -104,7 +99,7 @@ class AttendeesController(Controller):
         lang: ReaderLanguage = None,
     ) -> AttendeeRegistration:
         return await registration_admin.cancel_registration(
-            principal.person_id, event, registration, _language(request, lang)
+            principal.person_id, event, registration, reader_language(request, lang)
         )
 
 
@@ -136,5 +131,5 @@ async def list_registrations(
         status=status, occurrence_id=occurrence, session_id=session, q=q
     )
     return await registration_admin.event_registrations(
-        principal.person_id, event, filters, _language(request, lang), cursor, limit
+        principal.person_id, event, filters, reader_language(request, lang), cursor, limit
     )

@@ -31,18 +31,13 @@ from events.registration_errors import (
 )
 from events.registration_schemas import Registration, RegistrationPage, RegistrationRequest
 from year2026.guards import Principal, requires_signed_in
-from year2026.i18n import Language, requested_language
 from year2026.paging import DEFAULT_LIMIT, InvalidCursor
-from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter
+from year2026.parameters import PageSize, ReaderLanguage, cursor_parameter, reader_language
 from year2026.seats import ClaimGate, SeatsBusy
 
 RegistrationCursor = Annotated[
     str | None, cursor_parameter(registrations.MY_REGISTRATIONS.max_cursor_length)
 ]
-
-
-def _language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
-    return requested_language(lang, request.headers.get("accept-language"))
 
 
 def _signer(request: Request[Any, Any, Any]) -> registrations.TicketSigner:
@@ -94,7 +89,7 @@ class EventRegistrationsController(Controller):
             event,
             data,
             _signer(request),
-            _language(request, lang),
+            reader_language(request, lang),
             gate,
         )
         return Response(registration, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
@@ -119,7 +114,7 @@ class MyRegistrationsController(Controller):
         lang: ReaderLanguage = None,
     ) -> RegistrationPage:
         return await registrations.my_registrations(
-            principal.person_id, _signer(request), _language(request, lang), cursor, limit
+            principal.person_id, _signer(request), reader_language(request, lang), cursor, limit
         )
 
     @get(
@@ -135,7 +130,7 @@ class MyRegistrationsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Registration:
         return await registrations.my_registration(
-            principal.person_id, registration, _signer(request), _language(request, lang)
+            principal.person_id, registration, _signer(request), reader_language(request, lang)
         )
 
     @delete(
@@ -153,7 +148,7 @@ class MyRegistrationsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Registration:
         return await registrations.cancel_my_registration(
-            principal.person_id, registration, _signer(request), _language(request, lang)
+            principal.person_id, registration, _signer(request), reader_language(request, lang)
         )
 
     @post(
@@ -170,5 +165,5 @@ class MyRegistrationsController(Controller):
         lang: ReaderLanguage = None,
     ) -> Registration:
         return await registrations.accept_my_offer(
-            principal.person_id, registration, _signer(request), _language(request, lang)
+            principal.person_id, registration, _signer(request), reader_language(request, lang)
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Request
 from litestar.params import QueryParameter
 
-from year2026.i18n import Language
+from year2026.i18n import Language, requested_language
 from year2026.paging import CURSOR_PATTERN, MAX_LIMIT
 
 ReaderLanguage = Annotated[
@@ -29,3 +30,8 @@ def cursor_parameter(max_length: int) -> QueryParameter:
         pattern=CURSOR_PATTERN,
         description="The previous page's `next_cursor` (opaque); without it, the first page.",
     )
+
+
+def reader_language(request: Request[Any, Any, Any], lang: Language | None) -> Language:
+    """The language a person reads the answer in: `lang`, else Accept-Language, else Kazakh."""
+    return requested_language(lang, request.headers.get("accept-language"))
