@@ -23,7 +23,7 @@ from courses.enums import ClassStatus, CohortStatus
 from year2026.calendar.items import CalendarItem, ItemStatus, uid_for
 from year2026.calendar.parts import CalendarContext
 from year2026.db import fetch
-from year2026.i18n import Language, pick
+from year2026.i18n import Language, text_in
 from year2026.seats_enums import ClaimStatus
 
 Row = Mapping[str, Any] | Record
@@ -76,15 +76,11 @@ _CLASSES_SQL = (
 )
 
 
-def _text(row: Row, name: str, language: Language) -> str:
-    return pick({lang: row[f"{name}_{lang.value}"] or "" for lang in Language}, language)
-
-
 def _location(row: Row, language: Language) -> str:
-    place = _text(row, "place", language)
+    place = text_in(row, "place", language)
     if place:
         return place
-    venue = [_text(row, "venue_name", language), _text(row, "venue_address", language)]
+    venue = [text_in(row, "venue_name", language), text_in(row, "venue_address", language)]
     return (
         ", ".join(part for part in venue if part) or row["online_url"] or row["cohort_online_url"]
     )
@@ -110,11 +106,11 @@ def class_item(
     context: CalendarContext,
 ) -> CalendarItem:
     claim = ClaimStatus(enrolment["claim_status"])
-    course = _text(row, "course_title", language)
-    title = _text(row, "title", language)
+    course = text_in(row, "course_title", language)
+    title = text_in(row, "title", language)
     changes = 2 * (enrolment["enrolments"] - 1) + (claim is ClaimStatus.CANCELLED)
     online = row["online_url"] or row["cohort_online_url"]
-    description = [ENROLMENT_LINE[claim][language], _text(row, "summary", language), online]
+    description = [ENROLMENT_LINE[claim][language], text_in(row, "summary", language), online]
     return CalendarItem(
         uid=uid_for("class", row["id"]),
         sequence=row["sequence"] + row["cohort_sequence"] + changes,
@@ -132,7 +128,7 @@ def class_item(
         description="\n\n".join(part for part in description if part),
         location=_location(row, language),
         url=f"{context.public_url}/courses/{row['slug']}",
-        organizer=_text(row, "provider", language),
+        organizer=text_in(row, "provider", language),
         categories=("course",),
         rrule=row["rrule"],
         exdates=tuple(row["exdates"] or ()),

@@ -51,7 +51,7 @@ from courses.errors import CohortNotFound, CourseNotFound, EnrolmentNotFound
 from year2026 import db, seats
 from year2026.db import get_engine
 from year2026.exceptions import DomainError
-from year2026.i18n import Language, localized, pick
+from year2026.i18n import Language, localized, text_in
 from year2026.people import organizations
 from year2026.seats_enums import ClaimStatus, EndedReason
 
@@ -139,11 +139,7 @@ def _check_may_enrol(target: Target, language: Language) -> None:
         raise CohortCancelledForEnrolment
     if row["missing"]:
         missing = msgspec.json.decode(row["missing"])
-        titles = [
-            pick({candidate: course[f"title_{candidate}"] for candidate in Language}, language)
-            or course["slug"]
-            for course in missing
-        ]
+        titles = [text_in(course, "title", language) or course["slug"] for course in missing]
         raise PrerequisitesMissing(
             courses=", ".join(titles), course_slugs=",".join(c["slug"] for c in missing)
         )

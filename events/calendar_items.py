@@ -37,7 +37,7 @@ from year2026.calendar.parts import (
     Listing,
 )
 from year2026.db import fetch
-from year2026.i18n import Language, pick
+from year2026.i18n import Language, text_in
 from year2026.seats_enums import ClaimStatus
 
 #: a row as asyncpg reads it (or a mapping of the same names)
@@ -110,10 +110,6 @@ _SESSIONS_SQL = _SESSION_SQL.format(
 )
 
 
-def _text(row: Row, name: str, language: Language) -> str:
-    return pick({lang: row[f"{name}_{lang.value}"] or "" for lang in Language}, language)
-
-
 def _event_status(row: Row) -> ItemStatus:
     if row["status"] == EventStatus.CANCELLED:
         return ItemStatus.CANCELLED
@@ -123,7 +119,7 @@ def _event_status(row: Row) -> ItemStatus:
 
 
 def _location(row: Row, language: Language, room: str = "") -> str:
-    parts = [room, _text(row, "venue_name", language), _text(row, "venue_address", language)]
+    parts = [room, text_in(row, "venue_name", language), text_in(row, "venue_address", language)]
     place = ", ".join(part for part in parts if part)
     return place or row["online_url"]
 
@@ -131,8 +127,8 @@ def _location(row: Row, language: Language, room: str = "") -> str:
 def _description(row: Row, language: Language, first_line: str = "") -> str:
     parts = [
         first_line,
-        _text(row, "status_reason", language) if row["status"] != EventStatus.PUBLISHED else "",
-        _text(row, "description", language) or _text(row, "summary", language),
+        text_in(row, "status_reason", language) if row["status"] != EventStatus.PUBLISHED else "",
+        text_in(row, "description", language) or text_in(row, "summary", language),
         row["online_url"],
     ]
     return "\n\n".join(part for part in parts if part)
@@ -149,10 +145,10 @@ def _base(row: Row, language: Language, context: CalendarContext) -> dict[str, A
         geo = (row["latitude"], row["longitude"])
     return {
         "time_zone": row["time_zone"],
-        "summary": _text(row, "title", language),
+        "summary": text_in(row, "title", language),
         "geo": geo,
         "url": _event_url(row, context),
-        "organizer": _text(row, "organization", language),
+        "organizer": text_in(row, "organization", language),
         "categories": (row["category"], *row["tags"]),
     }
 
@@ -222,7 +218,7 @@ def session_item(
         session["status"] == SessionStatus.CANCELLED or event["status"] == EventStatus.CANCELLED
     )
     status = ItemStatus.CANCELLED if cancelled else _event_status(event)
-    texts = [_text(session, "abstract", language), session["speakers"] or ""]
+    texts = [text_in(session, "abstract", language), session["speakers"] or ""]
     return CalendarItem(
         uid=uid_for("session", session["id"]),
         sequence=event["sequence"] + session["sequence"],
@@ -231,11 +227,11 @@ def session_item(
         ends_at=session["ends_at"],
         status=status,
         description="\n\n".join(text for text in texts if text),
-        location=_location(event, language, _text(session, "room", language)),
+        location=_location(event, language, text_in(session, "room", language)),
         related_to=uid_for("event", event["id"]),
         **{
             **_base(event, language, context),
-            "summary": _text(session, "title", language),
+            "summary": text_in(session, "title", language),
             "url": f"{_event_url(event, context)}#session-{session['id']}",
             "categories": (event["category"], session["format"]),
         },
@@ -335,7 +331,7 @@ async def event_feed(
         )
         items.extend(session_item(session, row, language, context) for session in sessions)
     header = FeedHeader(
-        _text(row, "title", language),
+        text_in(row, "title", language),
         language.value,
         context.refresh_minutes,
         _event_url(row, context),

@@ -35,7 +35,7 @@ from events.registration_errors import RegistrationNotFound
 from events.registration_tables import Registration as RegistrationRow
 from year2026 import seats
 from year2026.db import all_of, get_engine, like_pattern
-from year2026.i18n import Language, localized, pick
+from year2026.i18n import Language, localized, text_in
 from year2026.paging import DEFAULT_LIMIT, KeyColumn, Keyset
 from year2026.seats_enums import ClaimStatus, EndedReason
 from year2026.spreadsheets import CsvExport, csv_file, local_time
@@ -239,10 +239,7 @@ _HEADERS: dict[Language, tuple[str, ...]] = {
 def _csv_row(row: Mapping[str, Any], zone: ZoneInfo, language: Language) -> list[str]:
     session = ""
     if row["session"] is not None:
-        session = pick(
-            {candidate: row[f"session_title_{candidate.value}"] for candidate in Language},
-            language,
-        )
+        session = text_in(row, "session_title", language)
     return [
         row["display_name"],
         row["email"] or "",

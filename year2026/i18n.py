@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
+
+if TYPE_CHECKING:
+    from asyncpg import Record
 
 
 class Language(enum.StrEnum):
@@ -82,3 +85,10 @@ def localized(row: Mapping[str, Any], name: str, language: Language) -> Localize
     texts = {candidate: row[f"{name}_{candidate.value}"] for candidate in Language}
     text, shown_in = pick_with_language(texts, language)
     return LocalizedText(text=text, language=shown_in)
+
+
+def text_in(row: Mapping[str, Any] | Record, name: str, language: Language) -> str:
+    """The `name_kk`/`_ru`/`_en` columns of a row as plain text in `language` (or its fallback;
+    a null counts as unwritten): for calendars, files and messages."""
+    texts = {candidate: row[f"{name}_{candidate.value}"] or "" for candidate in Language}
+    return pick(texts, language)
