@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -308,97 +307,3 @@ async def get_class(actor_id: uuid.UUID, cohort_id: uuid.UUID, class_id: uuid.UU
     if not rows:
         raise ClassNotFound
     return record_of(dict(rows[0]), ZoneInfo(cohort["time_zone"]))
-
-
-# --- for the private calendar feed and reminders ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonMeeting:
-    """A meeting of a class of a cohort the person holds a confirmed seat in, as a calendar
-    shows it: texts in three languages (the class's place, else the cohort's venue; the class's
-    link, else the cohort's)."""
-
-    class_id: uuid.UUID
-    cohort_id: uuid.UUID
-    course_id: uuid.UUID
-    time_zone: str
-    original_start: dt.datetime
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    title: Mapping[Language, str]
-    course_title: Mapping[Language, str]
-    place: Mapping[Language, str]
-    online_url: str
-    #: the class's SEQUENCE (raised by every change a calendar shows)
-    sequence: int
-    cancelled: bool
-
-
-_PERSON_CLASSES_SQL = (
-    "SELECT k.*, h.time_zone, h.status AS cohort_status, h.starts_at AS cohort_starts_at,"
-    " h.ends_at AS cohort_ends_at, h.course, h.online_url AS cohort_online_url,"
-    " h.venue_name_kk, h.venue_name_ru, h.venue_name_en, h.venue_address_kk,"
-    " h.venue_address_ru, h.venue_address_en,"
-    " co.title_kk AS course_title_kk, co.title_ru AS course_title_ru,"
-    " co.title_en AS course_title_en"
-    " FROM course_enrolment e JOIN seat_claim c ON c.id = e.id"
-    " JOIN course_cohort h ON h.id = e.cohort JOIN course co ON co.id = h.course"
-    " JOIN course_class k ON k.cohort = h.id"
-    " WHERE e.person = {} AND e.ended_at IS NULL AND c.status = 'confirmed'"
-    " AND h.starts_at < {} AND h.ends_at > {} ORDER BY k.starts_at, k.id"
-)
-
-
-def _place(row: Mapping[str, Any]) -> dict[Language, str]:
-    """The class's place, else the cohort's venue (its name and address)."""
-    places = {}
-    for language in Language:
-        own = row[f"place_{language.value}"]
-        venue = ", ".join(
-            text
-            for text in (
-                row[f"venue_name_{language.value}"],
-                row[f"venue_address_{language.value}"],
-            )
-            if text
-        )
-        places[language] = own or venue
-    return places
-
-
-async def class_meetings_of_person(
-    person_id: uuid.UUID, window_start: dt.datetime, window_end: dt.datetime
-) -> list[PersonMeeting]:
-    """The meetings, overlapping [window_start, window_end), of the classes of every cohort in
-    which the person holds a confirmed enrolment that has not ended, in start order; meetings of
-    cancelled classes are kept, marked cancelled. One statement, then expansion in memory."""
-    rows = await CohortClass.raw(_PERSON_CLASSES_SQL, person_id, window_end, window_start)
-    found: list[PersonMeeting] = []
-    for row in rows:
-        cohort = {
-            "time_zone": row["time_zone"],
-            "status": row["cohort_status"],
-            "starts_at": row["cohort_starts_at"],
-            "ends_at": row["cohort_ends_at"],
-        }
-        for item in expand_class(row, cohort, window_start, window_end):
-            found.append(
-                PersonMeeting(
-                    class_id=row["id"],
-                    cohort_id=row["cohort"],
-                    course_id=row["course"],
-                    time_zone=row["time_zone"],
-                    original_start=_instant(item.original_start),
-                    starts_at=_instant(item.start),
-                    ends_at=_instant(item.end),
-                    title={lang: row[f"title_{lang.value}"] for lang in Language},
-                    course_title={lang: row[f"course_title_{lang.value}"] for lang in Language},
-                    place=_place(row),
-                    online_url=row["online_url"] or row["cohort_online_url"],
-                    sequence=row["sequence"],
-                    cancelled=_is_cancelled(row, cohort),
-                )
-            )
-    found.sort(key=lambda meeting: (meeting.starts_at, str(meeting.class_id)))
-    return found

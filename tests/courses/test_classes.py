@@ -12,15 +12,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from courses import seating
-from courses.classes import class_meetings_of_person
-from tests.support import courses, organizers, people
+from tests.support import courses, organizers
 from tests.support.cohorts import audit_actions, create_class
 from tests.support.http import assert_problem
 from tests.support.organizers import Organizer
-from year2026.db import get_engine
-from year2026.i18n import Language
-from year2026.seats_enums import EndedReason
 from year2026.settings import Settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -267,58 +262,6 @@ async def test_changing_a_class_raises_its_sequence_and_cancelling_marks_its_mee
         "cohort_class.update",
         "cohort_class.cancel",
     ]
-
-
-async def test_a_persons_meetings_are_those_of_cohorts_they_hold_a_confirmed_seat_in(
-    client: httpx.AsyncClient, provider: Organizer, settings: Settings
-) -> None:
-    course = await courses.a_course(provider.organization_id)
-    cohort = await courses.a_cohort(course, capacity=1)
-    seated = await people.signed_in_person(settings)
-    waiting = await people.signed_in_person(settings)
-    claim = await courses.an_enrolment(seated.person_id, course, cohort["id"])
-    await courses.an_enrolment(waiting.person_id, course, cohort["id"])
-    lesson = await create_class(
-        client,
-        provider,
-        cohort["id"],
-        title_ru="Вебинар",
-        starts_at="2027-02-02T18:00:00",
-        ends_at="2027-02-02T20:00:00",
-        rrule="FREQ=WEEKLY;COUNT=3",
-    )
-    window = (
-        dt.datetime(2027, 2, 5, tzinfo=dt.UTC),
-        dt.datetime(2027, 3, 1, tzinfo=dt.UTC),
-    )
-
-    found = await class_meetings_of_person(seated.person_id, *window)
-
-    almaty = ZoneInfo("Asia/Almaty")
-    assert [(item.starts_at, item.cancelled, item.sequence) for item in found] == [
-        (dt.datetime(2027, 2, 9, 18, 0, tzinfo=almaty), False, 0),
-        (dt.datetime(2027, 2, 16, 18, 0, tzinfo=almaty), False, 0),
-    ]
-    first = found[0]
-    assert (first.class_id, first.cohort_id, first.course_id) == (
-        uuid.UUID(lesson["id"]),
-        cohort["id"],
-        course.id,
-    )
-    assert (first.title[Language.RU], first.course_title[Language.EN]) == (
-        "Вебинар",
-        "AI basics for everyone",
-    )
-    assert first.online_url == "https://meet.example.kz/ai-basics"  # the cohort's link
-    assert await class_meetings_of_person(waiting.person_id, *window) == []
-
-    async with get_engine().transaction():
-        await seating.end_enrolment(
-            claim.id, EndedReason.WITHDRAWN, dt.datetime.now(dt.UTC), seated.person_id
-        )
-    assert await class_meetings_of_person(seated.person_id, *window) == []
-    # the seat went to the person waiting, and their calendar has the meetings now
-    assert len(await class_meetings_of_person(waiting.person_id, *window)) == 2
 
 
 async def test_a_class_the_cohort_moved_away_from_can_still_be_renamed_but_not_moved_outside(
