@@ -19,6 +19,7 @@ from tests.support.calendar_readers import (
     read_with_recurring_ical_events,
 )
 from tests.support.feeds import private_feed_of, publish
+from tests.support.learning import a_class
 from tests.support.organizers import Organizer
 from year2026.db import get_engine
 from year2026.seats_enums import EndedReason
@@ -30,23 +31,16 @@ SKIPPED = FIRST + dt.timedelta(weeks=2)
 WINDOW = (dt.datetime(2027, 1, 1, tzinfo=dt.UTC), dt.datetime(2027, 6, 1, tzinfo=dt.UTC))
 
 
-async def _weekly_class(cohort_id: uuid.UUID) -> uuid.UUID:
-    class_id = uuid.uuid4()
-    await CohortClass.insert(
-        CohortClass(
-            id=class_id,
-            cohort=cohort_id,
-            title_kk="Практикум",
-            title_ru="Практикум",
-            title_en="Workshop",
-            starts_at=FIRST,
-            ends_at=FIRST + dt.timedelta(hours=2),
-            rrule="FREQ=WEEKLY;COUNT=4",
-            exdates=[SKIPPED],
-            place_en="Room 204, Astana IT University",
-        )
+async def _weekly_class(cohort: dict[str, object]) -> uuid.UUID:
+    return await a_class(
+        cohort,
+        starts_at=FIRST,
+        rrule="FREQ=WEEKLY;COUNT=4",
+        exdates=[SKIPPED],
+        title_kk="Практикум",
+        title_ru="Практикум",
+        place_en="Room 204, Astana IT University",
     )
-    return class_id
 
 
 def _mondays(uid: str, summary: str, status: str) -> list[Instance]:
@@ -61,7 +55,7 @@ async def test_a_learners_private_feed_holds_their_cohorts_classes_and_follows_t
 ) -> None:
     course = await courses.a_course(organizer.organization_id)
     cohort = await courses.a_cohort(course)
-    class_id = await _weekly_class(cohort["id"])
+    class_id = await _weekly_class(cohort)
     learner = await people.signed_in_person(clean_state)
     enrolment = await courses.an_enrolment(learner.person_id, course, cohort["id"])
     _made, path = await private_feed_of(client, learner)
@@ -102,7 +96,7 @@ async def test_a_waitlisted_learner_sees_the_classes_as_tentative(
 ) -> None:
     course = await courses.a_course(organizer.organization_id)
     cohort = await courses.a_cohort(course, capacity=1)
-    class_id = await _weekly_class(cohort["id"])
+    class_id = await _weekly_class(cohort)
     seated = await people.signed_in_person(clean_state)
     await courses.an_enrolment(seated.person_id, course, cohort["id"])
     learner = await people.signed_in_person(clean_state)

@@ -77,18 +77,22 @@ async def a_class(
     starts_at: dt.datetime = courses.COHORT_STARTS,
     rrule: str = "FREQ=WEEKLY;COUNT=5",
     exdates: Sequence[dt.datetime] = (),
+    **fields: Any,
 ) -> uuid.UUID:
-    """A two-hour class of the cohort, weekly by default."""
+    """A two-hour class of the cohort, weekly by default (`fields`: other columns)."""
     class_id = uuid.uuid4()
     await CohortClass.insert(
         CohortClass(
-            id=class_id,
-            cohort=cohort["id"],
-            title_en="Workshop",
-            starts_at=starts_at,
-            ends_at=starts_at + dt.timedelta(hours=2),
-            rrule=rrule,
-            exdates=list(exdates),
+            **{
+                "id": class_id,
+                "cohort": cohort["id"],
+                "title_en": "Workshop",
+                "starts_at": starts_at,
+                "ends_at": starts_at + dt.timedelta(hours=2),
+                "rrule": rrule,
+                "exdates": list(exdates),
+                **fields,
+            }
         )
     )
     return class_id
